@@ -1,0 +1,26 @@
+"""The ports: small abstract base classes the core is written against."""
+
+from .base import Backend
+from .bus import EventBus, Subscription
+from .caches import ContentCache, RateDecision, RateLimiter, SessionStore, Timeline, TimelineCache
+from .media import MediaStore
+from .stores import GraphStore, InteractionStore, Outbox, PostStore, Publish, UserStore
+
+__all__ = [
+    "Backend",
+    "UserStore",
+    "PostStore",
+    "GraphStore",
+    "InteractionStore",
+    "Outbox",
+    "Publish",
+    "TimelineCache",
+    "Timeline",
+    "ContentCache",
+    "SessionStore",
+    "RateLimiter",
+    "RateDecision",
+    "EventBus",
+    "Subscription",
+    "MediaStore",
+]

@@ -1,0 +1,105 @@
+"""Cache ports: materialised timelines, hydration content, refresh sessions, rate limits.
+
+Caches may lose anything at any time (eviction, restart); the core rebuilds from the store.
+TTLs are in seconds.
+"""
+
+from __future__ import annotations
+
+import abc
+import enum
+from collections.abc import Iterable, Mapping, Sequence
+
+import attrs
+
+from ..model import Session
+from .base import Backend
+
+__all__ = ["Timeline", "TimelineCache", "ContentCache", "SessionStore", "RateLimiter", "RateDecision"]
+
+
+class Timeline(enum.Enum):
+    """Which timeline of a user: their home feed, or the posts they authored."""
+
+    HOME = "home"
+    AUTHOR = "author"
+
+
+class TimelineCache(Backend):
+    """Sorted sets of post ids per (timeline, owner), score = post id (so re-adding is idempotent).
+
+    A timeline is *materialised* once ``replace`` has written it (possibly empty); ``add`` only
+    touches materialised timelines, so feeds of inactive users (whose TTL ran out) are not kept.
+    """
+
+    @abc.abstractmethod
+    def add(self, timeline: Timeline, owner_ids: Sequence[int], post_ids: Sequence[int], max_len: int) -> int:
+        """Add ``post_ids`` to each materialised timeline of ``owner_ids``, then trim each to its
+        newest ``max_len``. Returns how many timelines were materialised (and so updated)."""
+
+    @abc.abstractmethod
+    def range(self, timeline: Timeline, owner_id: int, before: int | None, limit: int) -> list[int] | None:
+        """Up to ``limit`` post ids < ``before`` (all if None), newest first; None if the
+        timeline is not materialised."""
+
+    @abc.abstractmethod
+    def replace(self, timeline: Timeline, owner_id: int, post_ids: Sequence[int], ttl: float) -> None:
+        """Materialise the timeline as exactly ``post_ids`` (may be empty) with ``ttl``."""
+
+    @abc.abstractmethod
+    def remove(self, timeline: Timeline, owner_ids: Sequence[int], post_ids: Sequence[int]) -> None:
+        """Remove ``post_ids`` from those timelines of ``owner_ids`` that exist."""
+
+    @abc.abstractmethod
+    def touch(self, timeline: Timeline, owner_id: int, ttl: float) -> bool:
+        """Extend the TTL of a materialised timeline; False if it is not materialised."""
+
+
+class ContentCache(Backend):
+    """Serialized values by (kind, id), e.g. kind "post" or "user", for hydration."""
+
+    @abc.abstractmethod
+    def get_many(self, kind: str, ids: Iterable[int]) -> dict[int, bytes]:
+        """The cached values among ``ids`` (in one round trip)."""
+
+    @abc.abstractmethod
+    def set_many(self, kind: str, values: Mapping[int, bytes], ttl: float) -> None:
+        """Cache ``values`` with ``ttl``."""
+
+    @abc.abstractmethod
+    def delete_many(self, kind: str, ids: Iterable[int]) -> None:
+        """Invalidate ``ids``."""
+
+
+class SessionStore(Backend):
+    """Refresh sessions, revocable, expiring on their own."""
+
+    @abc.abstractmethod
+    def create_session(self, session: Session) -> None:
+        """Store ``session`` until ``session.expires_at``."""
+
+    @abc.abstractmethod
+    def get_session(self, session_id: str) -> Session | None:
+        """The live session, or None if unknown, expired or revoked."""
+
+    @abc.abstractmethod
+    def revoke_session(self, session_id: str) -> bool:
+        """End the session; False if it was not live."""
+
+
+@attrs.frozen
+class RateDecision:
+    """The outcome of one hit: whether allowed, and the numbers for RateLimit headers (seconds)."""
+
+    allowed: bool
+    limit: int
+    remaining: int
+    reset_after: float
+    retry_after: float
+
+
+class RateLimiter(Backend):
+    @abc.abstractmethod
+    def hit(self, key: str, limit: int, period: float) -> RateDecision:
+        """Count one request for ``key`` against ``limit`` per ``period`` seconds, atomically
+        (GCRA or sliding window). A denied hit is not counted."""

@@ -1,0 +1,147 @@
+"""Settings: one immutable object, from keyword arguments or ``FEEDCORE_*`` variables.
+
+This is the only module that reads the environment, and only in :meth:`Settings.from_env`.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from .errors import ConfigurationError
+
+__all__ = ["Settings", "parse_rate"]
+
+_PERIODS = {"second": 1.0, "minute": 60.0, "hour": 3600.0, "day": 86400.0}
+
+
+def parse_rate(text: str) -> tuple[int, float]:
+    """``"100/minute"`` -> ``(100, 60.0)``; also ``"5/10s"``-style seconds. Raises ConfigurationError."""
+    m = re.fullmatch(r"\s*(\d+)\s*/\s*(?:(second|minute|hour|day)|(\d+(?:\.\d+)?)s)\s*", text)
+    if not m or int(m.group(1)) <= 0:
+        raise ConfigurationError(f"rate limit must look like '100/minute' or '5/10s', got {text!r}")
+    period = _PERIODS[m.group(2)] if m.group(2) else float(m.group(3))
+    return int(m.group(1)), period
+
+
+def _positive(instance: Any, attribute: attrs.Attribute[Any], value: float) -> None:
+    if value <= 0:
+        raise ConfigurationError(f"{attribute.name} must be positive, got {value!r}")
+
+
+@attrs.frozen(kw_only=True)
+class Settings:
+    """Everything a :class:`~feedcore.Platform` needs. URLs choose backends (see README).
+
+    Left as None, ``database_url`` and ``media_url`` default to a SQLite file and a media
+    directory under ``data_dir``: the embedded default.
+    """
+
+    data_dir: str = "feedcore-data"
+    database_url: str | None = None
+    """One URL, or several separated by whitespace or commas: one per physical database."""
+    database_replica_urls: str | None = None
+    """Replica URLs in the same order as ``database_url`` (optional; stale-tolerant reads)."""
+    logical_shards: int = attrs.field(default=16, validator=_positive)
+    database_pool_size: int = attrs.field(default=10, validator=_positive)
+    cache_url: str = "memory://"
+    bus_url: str = "memory://"
+    media_url: str | None = None
+    media_base_url: str | None = None
+    """Public base URL media URLs start with (a CDN); None lets the backend decide."""
+    namespace: str = "feedcore"
+    """Prefix for Redis keys, Kafka topics and object keys, so platforms can share servers."""
+
+    secret_key: str | None = None
+    """JWT signing key. None: generated once and kept in ``data_dir`` (embedded default)."""
+    access_token_ttl: int = attrs.field(default=900, validator=_positive)
+    refresh_token_ttl: int = attrs.field(default=30 * 86400, validator=_positive)
+    password_cost: int = attrs.field(default=2**14, validator=_positive)
+    """scrypt N parameter (a power of two); lower it only in tests."""
+    min_password_length: int = 8
+
+    pull_threshold: int = attrs.field(default=10_000, validator=_positive)
+    """Authors with at least this many followers are pulled at read time, not pushed."""
+    feed_max_len: int = attrs.field(default=800, validator=_positive)
+    inactive_days: float = attrs.field(default=30.0, validator=_positive)
+    """Feeds unread this long expire from the cache and are rebuilt on the next read."""
+    content_ttl: float = attrs.field(default=3600.0, validator=_positive)
+
+    max_post_length: int = 500
+    max_comment_length: int = 500
+    max_media_bytes: int = 10 * 1024 * 1024
+    max_json_bytes: int = 64 * 1024
+    rate_limit: str = "100/minute"
+    anonymous_rate_limit: str = "300/minute"
+
+    inline_dispatch: bool | None = None
+    """Run the relay and this process's handlers right after each write. None: only when
+    the bus is in-process (``memory://``)."""
+    relay_batch: int = attrs.field(default=500, validator=_positive)
+
+    def __attrs_post_init__(self) -> None:
+        parse_rate(self.rate_limit)
+        parse_rate(self.anonymous_rate_limit)
+
+    @property
+    def resolved_database_url(self) -> str:
+        return self.database_url or f"sqlite:///{Path(self.data_dir) / 'feedcore.db'}"
+
+    @property
+    def resolved_media_url(self) -> str:
+        return self.media_url or Path(self.data_dir, "media").absolute().as_uri()
+
+    @property
+    def database_urls(self) -> list[str]:
+        """The physical database URLs, in shard-map order."""
+        return _split_urls(self.resolved_database_url)
+
+    @property
+    def replica_urls(self) -> list[str]:
+        return _split_urls(self.database_replica_urls or "")
+
+    @property
+    def dispatch_inline(self) -> bool:
+        if self.inline_dispatch is not None:
+            return self.inline_dispatch
+        return self.bus_url.startswith("memory:")
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
+        """Settings from ``FEEDCORE_<FIELD>`` variables (e.g. ``FEEDCORE_DATABASE_URL``),
+        then ``overrides``. Raises ConfigurationError for a value of the wrong type."""
+        env = os.environ if environ is None else environ
+        values: dict[str, Any] = {}
+        for field in attrs.fields(cls):
+            raw = env.get(f"FEEDCORE_{field.name.upper()}")
+            if raw is not None:
+                values[field.name] = _convert(field.name, field.type, raw)
+        values.update(overrides)
+        return cls(**values)
+
+
+def _split_urls(text: str) -> list[str]:
+    return [u for u in re.split(r"[\s,]+", text.strip()) if u]
+
+
+def _convert(name: str, type_: Any, raw: str) -> Any:
+    kind = str(type_)
+    try:
+        if kind.startswith("bool"):
+            if raw.lower() in {"1", "true", "yes", "on"}:
+                return True
+            if raw.lower() in {"0", "false", "no", "off"}:
+                return False
+            raise ValueError(raw)
+        if kind == "int":
+            return int(raw)
+        if kind == "float":
+            return float(raw)
+    except ValueError:
+        raise ConfigurationError(f"FEEDCORE_{name.upper()}: cannot read {raw!r} as {kind}") from None
+    return raw
