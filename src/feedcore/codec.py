@@ -1,0 +1,33 @@
+"""Compact JSON encodings of posts and user cards for the ContentCache."""
+
+from __future__ import annotations
+
+import json
+
+from .model import MediaRef, Post, UserCard
+
+__all__ = ["encode_post", "decode_post", "encode_card", "decode_card"]
+
+
+def encode_post(post: Post) -> bytes:
+    return json.dumps(
+        [post.id, post.author_id, post.text, post.created_at, post.edited_at, post.like_count, post.comment_count,
+         [[m.id, m.url, m.content_type, m.size] for m in post.media]],
+        separators=(",", ":"),
+    ).encode()
+
+
+def decode_post(data: bytes) -> Post:
+    id_, author_id, text, created_at, edited_at, likes, comments, media = json.loads(data)
+    return Post(
+        id=id_, author_id=author_id, text=text, created_at=created_at, edited_at=edited_at,
+        like_count=likes, comment_count=comments, media=tuple(MediaRef(*m) for m in media),
+    )
+
+
+def encode_card(card: UserCard) -> bytes:
+    return json.dumps([card.id, card.handle, card.display_name], separators=(",", ":")).encode()
+
+
+def decode_card(data: bytes) -> UserCard:
+    return UserCard(*json.loads(data))

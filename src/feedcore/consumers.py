@@ -1,0 +1,109 @@
+"""Running handlers over the bus (at-least-once, with a dead-letter topic) and relaying the outbox."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Sequence
+
+from .errors import Unavailable
+from .events import Event
+from .handlers import Handler
+from .ports import EventBus, Outbox, Subscription
+
+__all__ = ["Consumer", "Relay"]
+
+log = logging.getLogger("feedcore.consumers")
+
+
+class Relay:
+    """Publishes outbox events to the bus; an event leaves the outbox only once the bus has it."""
+
+    def __init__(self, outbox: Outbox, bus: EventBus, batch: int = 500) -> None:
+        self._outbox = outbox
+        self._bus = bus
+        self._batch = batch
+
+    def run_once(self) -> int:
+        """Publish one batch per shard; returns how many events were published."""
+        return self._outbox.relay(self._bus.publish, self._batch)
+
+
+class Consumer:
+    """One member of consumer group ``group`` running ``handler``.
+
+    A batch is handled, then committed. If the batch fails, each event is retried on its own
+    up to ``max_attempts`` times; an event that still fails (a poison message) is published to
+    the dead-letter topic and skipped, so it does not block its partition. Unavailable (a
+    backend is down) is not a poison: nothing is committed, the subscription is reopened and
+    the events are delivered again later.
+    """
+
+    def __init__(
+        self,
+        bus: EventBus,
+        group: str,
+        handler: Handler,
+        *,
+        max_attempts: int = 3,
+        backoff: float = 0.05,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.group = group
+        self._bus = bus
+        self._handler = handler
+        self._max_attempts = max_attempts
+        self._backoff = backoff
+        self._sleep = sleep
+        self._subscription: Subscription | None = None
+
+    def run_once(self, max_events: int = 500, timeout: float = 0.0) -> list[Event]:
+        """Poll, handle and commit one batch; returns the events handled."""
+        if self._subscription is None:
+            self._subscription = self._bus.subscribe(self.group, list(self._handler.topics))
+        events = self._subscription.poll(max_events, timeout)
+        if not events:
+            return []
+        try:
+            self._handle(events)
+        except Unavailable:
+            self.close()  # redelivered from the last commit when we resubscribe
+            raise
+        self._subscription.commit()
+        return events
+
+    def close(self) -> None:
+        if self._subscription is not None:
+            self._subscription.close()
+            self._subscription = None
+
+    def _handle(self, events: Sequence[Event]) -> None:
+        try:
+            self._handler(events)
+            return
+        except Unavailable:
+            raise
+        except Exception:
+            log.warning("group %s: batch of %d failed; retrying one by one", self.group, len(events), exc_info=True)
+        for event in events:
+            self._handle_one(event)
+
+    def _handle_one(self, event: Event) -> None:
+        for attempt in range(1, self._max_attempts + 1):
+            try:
+                self._handler([event])
+                return
+            except Unavailable:
+                raise
+            except Exception as exc:
+                if attempt == self._max_attempts:
+                    self._dead_letter(event, exc)
+                    return
+                self._sleep(self._backoff * attempt)
+
+    def _dead_letter(self, event: Event, exc: Exception) -> None:
+        log.error("group %s: event %d (%s) dead-lettered: %r", self.group, event.id, event.type, exc)
+        self._bus.publish([Event(
+            id=event.id, type=f"deadletter.{self.group}", key=event.key, created_at=event.created_at,
+            payload={"event": {"type": event.type, "payload": dict(event.payload)}, "error": repr(exc)},
+        )])

@@ -1,0 +1,233 @@
+"""The one bootstrap: ``Platform.open(settings)`` builds backends from URLs and wires the services.
+
+It is the only code that knows backends by name (through the alias table); the ASGI app, the
+worker, ``feedctl`` and the tests all go through it, tests with overrides.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+import threading
+import time
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from .backends import open_backend
+from .consumers import Consumer, Relay
+from .handlers import DEFAULT_GROUPS, AnalyticsHandler, Handler, build_handlers
+from .ids import IdGenerator
+from .ports import Backend
+from .resilience import CircuitBreaker
+from .services.auth import AuthService
+from .services.deps import Deps
+from .services.feeds import FeedService
+from .services.graph import GraphService
+from .services.hydration import Hydrator
+from .services.interactions import InteractionService
+from .services.media import MediaService
+from .services.posts import PostService
+from .services.users import UserService
+from .settings import Settings
+
+__all__ = ["Platform"]
+
+log = logging.getLogger("feedcore")
+
+
+def _secret_key(settings: Settings) -> str:
+    """The configured key, else one generated once and kept in ``data_dir/secret.key``."""
+    if settings.secret_key:
+        return settings.secret_key
+    path = Path(settings.data_dir, "secret.key")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text().strip()
+    with os.fdopen(fd, "w") as f:
+        key = secrets.token_urlsafe(48)
+        f.write(key)
+    return key
+
+
+class Platform:
+    """A complete feed platform. Use :meth:`open` (or :meth:`from_env`) and close it when done.
+
+    Services: ``users``, ``auth``, ``graph``, ``media``, ``posts``, ``feeds``, ``interactions``.
+    """
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        store: Any,
+        cache: Any,
+        bus: Any,
+        media: Any,
+        clock: Callable[[], float] = time.time,
+        ids: Callable[[int], int] | None = None,
+    ) -> None:
+        self.settings = settings
+        self._backends: dict[str, Backend] = {"store": store, "cache": cache, "bus": bus, "media": media}
+        self.deps = Deps(
+            settings=settings, users=store, posts=store, graph=store, interactions=store, outbox=store,
+            timelines=cache, content=cache, sessions=cache, rate_limiter=cache, bus=bus, media=media,
+            clock=clock, new_id=ids or IdGenerator(clock), committed=self._committed,
+            cache_breaker=CircuitBreaker("cache"), store_breaker=CircuitBreaker("store"),
+        )
+        hydrator = Hydrator(self.deps)
+        self.users = UserService(self.deps, hydrator)
+        self.auth = AuthService(self.deps, _secret_key(settings))
+        self.graph = GraphService(self.deps)
+        self.media = MediaService(self.deps)
+        self.posts = PostService(self.deps, hydrator)
+        self.feeds = FeedService(self.deps, hydrator, self.graph)
+        self.interactions = InteractionService(self.deps, hydrator)
+        self.handlers: dict[str, Handler] = build_handlers(self.deps, hydrator)
+        self.relay = Relay(store, bus, settings.relay_batch)
+        self._consumers: dict[str, Consumer] = {}
+        self._dispatch_lock = threading.Lock()
+        self._dirty = False
+        self._closed = False
+
+    @classmethod
+    def open(
+        cls,
+        settings: Settings | None = None,
+        *,
+        store: Any = None,
+        cache: Any = None,
+        bus: Any = None,
+        media: Any = None,
+        clock: Callable[[], float] = time.time,
+        ids: Callable[[int], int] | None = None,
+        migrate: bool = True,
+    ) -> Platform:
+        """Open a platform; backends not given are built from the settings' URLs. With no
+        settings, the embedded default: SQLite, in-process cache and bus, media under ./feedcore-data.
+        ``migrate`` creates or upgrades schemas, topics and buckets first (idempotent)."""
+        settings = settings or Settings()
+        built: list[Backend] = []
+
+        def build(role: str, given: Any, url: str) -> Any:
+            backend = given if given is not None else open_backend(role, url, settings)
+            built.append(backend)
+            return backend
+
+        try:
+            platform = cls(
+                settings,
+                store=build("store", store, settings.resolved_database_url),
+                cache=build("cache", cache, settings.cache_url),
+                bus=build("bus", bus, settings.bus_url),
+                media=build("media", media, settings.resolved_media_url),
+                clock=clock,
+                ids=ids,
+            )
+            if migrate:
+                platform.migrate()
+        except BaseException:
+            for backend in built:
+                backend.close()
+            raise
+        if settings.dispatch_inline:
+            platform.drain()  # events a crash left in the outbox
+        return platform
+
+    @classmethod
+    def from_env(cls, **overrides: Any) -> Platform:
+        """Open with :meth:`Settings.from_env` (``FEEDCORE_*`` variables), then ``overrides``."""
+        return cls.open(Settings.from_env(**overrides))
+
+    def migrate(self) -> None:
+        """Create or upgrade every backend's schema, topics or buckets."""
+        for backend in self._unique_backends():
+            backend.migrate()
+
+    def check(self) -> dict[str, str]:
+        """Readiness of each backend: ``"ok"`` or the reason it is not."""
+        status = {}
+        for role, backend in self._backends.items():
+            try:
+                backend.check()
+                status[role] = "ok"
+            except Exception as exc:  # readiness reports every failure, whatever its kind
+                status[role] = f"unavailable: {exc}"
+        return status
+
+    def consumer(self, group: str) -> Consumer:
+        """This process's member of consumer group ``group`` (one of ``DEFAULT_GROUPS``)."""
+        if group not in self._consumers:
+            if group not in self.handlers:
+                raise ValueError(f"unknown handler group {group!r}; known: {', '.join(DEFAULT_GROUPS)}")
+            self._consumers[group] = Consumer(self.deps.bus, f"{self.settings.namespace}.{group}", self.handlers[group])
+        return self._consumers[group]
+
+    @property
+    def analytics(self) -> AnalyticsHandler:
+        handler = self.handlers["analytics"]
+        assert isinstance(handler, AnalyticsHandler)
+        return handler
+
+    def drain(self, groups: Iterable[str] = DEFAULT_GROUPS, idle: float | None = None, timeout: float = 60.0) -> int:
+        """Relay the outbox and run this process's handlers until nothing is left; returns how
+        many distinct events the handlers processed. ``idle``: stop after that many seconds
+        without events (default 0 for an in-process bus, 3 s otherwise); ``timeout`` bounds it all."""
+        if idle is None:
+            idle = 0.0 if self.settings.dispatch_inline else 3.0
+        poll = min(idle, 0.5)
+        consumers = [self.consumer(g) for g in groups]
+        seen: set[int] = set()
+        start = last_activity = time.monotonic()
+        while time.monotonic() - start < timeout:
+            relayed = self.relay.run_once()
+            handled = 0
+            for consumer in consumers:
+                events = consumer.run_once(timeout=poll)
+                handled += len(events)
+                seen.update(e.id for e in events)
+            if relayed or handled:
+                last_activity = time.monotonic()
+            elif time.monotonic() - last_activity >= idle:
+                break
+        return len(seen)
+
+    def _committed(self) -> None:
+        """After a write: with inline dispatch, relay and handle now (errors are logged and the
+        events stay in the outbox for the next drain)."""
+        if not self.settings.dispatch_inline:
+            return
+        self._dirty = True
+        while self._dirty and self._dispatch_lock.acquire(blocking=False):
+            try:
+                while self._dirty:
+                    self._dirty = False
+                    try:
+                        self.drain()
+                    except Exception:
+                        log.exception("inline dispatch failed; events stay in the outbox")
+            finally:
+                self._dispatch_lock.release()
+
+    def _unique_backends(self) -> list[Backend]:
+        return list({id(b): b for b in self._backends.values()}.values())
+
+    def close(self) -> None:
+        """Release every backend. Idempotent."""
+        if self._closed:
+            return
+        self._closed = True
+        for consumer in self._consumers.values():
+            consumer.close()
+        for backend in self._unique_backends():
+            backend.close()
+
+    def __enter__(self) -> Platform:
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+        self.close()

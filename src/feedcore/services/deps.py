@@ -1,0 +1,45 @@
+"""What the services share: the ports, settings, clock and id source, assembled by the Platform."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import attrs
+
+from ..events import Event
+from ..ports import (
+    ContentCache, EventBus, GraphStore, InteractionStore, MediaStore, Outbox, PostStore, RateLimiter,
+    SessionStore, TimelineCache, UserStore,
+)
+from ..resilience import CircuitBreaker
+from ..settings import Settings
+
+__all__ = ["Deps"]
+
+
+@attrs.frozen
+class Deps:
+    """The dependencies of every service. ``committed`` is called after a write that produced events."""
+
+    settings: Settings
+    users: UserStore
+    posts: PostStore
+    graph: GraphStore
+    interactions: InteractionStore
+    outbox: Outbox
+    timelines: TimelineCache
+    content: ContentCache
+    sessions: SessionStore
+    rate_limiter: RateLimiter
+    bus: EventBus
+    media: MediaStore
+    clock: Callable[[], float]
+    new_id: Callable[[int], int]
+    committed: Callable[[], None]
+    cache_breaker: CircuitBreaker
+    store_breaker: CircuitBreaker
+
+    def event(self, type_: str, key: int, shard: int, **payload: Any) -> Event:
+        """A new event of ``type_`` keyed by ``key``, its id made on ``shard``."""
+        return Event(id=self.new_id(shard), type=type_, key=key, payload=payload, created_at=self.clock())

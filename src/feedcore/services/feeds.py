@@ -1,0 +1,132 @@
+"""Home feeds and author timelines: cached ids, pulled high-fan-out authors, store fallback.
+
+Read path: the home timeline from the TimelineCache (rebuilt from the store on a miss), merged
+with the author timelines of followees above the pull threshold, hydrated, filtered, paged by
+an opaque cursor (the last post id). Paging past the cached part continues from the store.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Callable, Iterable
+
+from ..cursor import decode_cursor, encode_cursor
+from ..errors import NotFound, Unavailable
+from ..model import FeedItem, Page
+from ..ports import Timeline
+from ..validation import check_limit
+from .deps import Deps
+from .graph import GraphService
+from .hydration import Hydrator, ReadNotes
+
+__all__ = ["FeedService"]
+
+Loader = Callable[[int | None, int], list[int]]
+
+
+def _take_unique(streams: Iterable[list[int]], n: int) -> list[int]:
+    out: list[int] = []
+    for pid in heapq.merge(*streams, reverse=True):
+        if not out or out[-1] != pid:
+            out.append(pid)
+            if len(out) == n:
+                break
+    return out
+
+
+class FeedService:
+    def __init__(self, deps: Deps, hydrator: Hydrator, graph: GraphService) -> None:
+        self._deps = deps
+        self._hydrator = hydrator
+        self._graph = graph
+
+    @property
+    def _ttl(self) -> float:
+        return self._deps.settings.inactive_days * 86400.0
+
+    def home(self, user_id: int, limit: int = 20, cursor: str | None = None) -> Page[FeedItem]:
+        """The user's home feed, newest first. ``degraded`` is set when a backend was skipped.
+        Raises NotFound (user), InvalidInput (limit, cursor) or Unavailable."""
+        limit = check_limit(limit)
+        before = decode_cursor(cursor)
+        notes = ReadNotes()
+        if not self._hydrator.cards([user_id], notes):
+            raise NotFound(f"no user {user_id}")
+        pull = self._graph.pull_authors(user_id)
+
+        def next_ids(after: int | None, n: int) -> list[int]:
+            streams = [self._ids(Timeline.HOME, user_id, after, n, self._home_loader(user_id, pull), notes)]
+            streams += [self._ids(Timeline.AUTHOR, a, after, n, self._author_loader(a), notes) for a in pull]
+            return _take_unique(streams, n)
+
+        return self._page(next_ids, before, limit, user_id, notes)
+
+    def timeline(self, author_id: int, limit: int = 20, cursor: str | None = None, viewer_id: int | None = None) -> Page[FeedItem]:
+        """The posts ``author_id`` wrote, newest first."""
+        limit = check_limit(limit)
+        before = decode_cursor(cursor)
+        notes = ReadNotes()
+        if not self._hydrator.cards([author_id], notes):
+            raise NotFound(f"no user {author_id}")
+        loader = self._author_loader(author_id)
+        return self._page(lambda after, n: self._ids(Timeline.AUTHOR, author_id, after, n, loader, notes),
+                          before, limit, viewer_id, notes)
+
+    def rebuild(self, user_id: int) -> int:
+        """Rebuild the user's cached home feed from the store; returns its length."""
+        if self._deps.users.get_user(user_id) is None:
+            raise NotFound(f"no user {user_id}")
+        full = self._home_loader(user_id, self._graph.pull_authors(user_id))(None, self._deps.settings.feed_max_len)
+        self._deps.timelines.replace(Timeline.HOME, user_id, full, self._ttl)
+        return len(full)
+
+    def _page(self, next_ids: Loader, before: int | None, limit: int, viewer_id: int | None, notes: ReadNotes) -> Page[FeedItem]:
+        items: list[FeedItem] = []
+        after = before
+        while len(items) <= limit:
+            want = limit + 1 - len(items)
+            ids = next_ids(after, want)
+            items += self._hydrator.items(ids, viewer_id, notes)
+            if len(ids) < want:
+                break  # the sources are exhausted
+            after = ids[-1]
+        more = len(items) > limit
+        items = items[:limit]
+        return Page(items, encode_cursor(items[-1].post.id) if more else None, notes.degraded)
+
+    def _home_loader(self, user_id: int, pull: list[int]) -> Loader:
+        def load(before: int | None, n: int) -> list[int]:
+            skip = set(pull)
+            authors = [a for a in self._graph.following_ids(user_id) if a not in skip] + [user_id]
+            return self._deps.posts.posts_by_authors(authors, before, n)
+
+        return load
+
+    def _author_loader(self, author_id: int) -> Loader:
+        return lambda before, n: self._deps.posts.posts_by_authors([author_id], before, n)
+
+    def _ids(self, timeline: Timeline, owner: int, before: int | None, n: int, load: Loader, notes: ReadNotes) -> list[int]:
+        """``n`` ids < ``before`` from the cached timeline, unless fewer exist at all."""
+        d = self._deps
+        try:
+            ids = d.cache_breaker.call(d.timelines.range, timeline, owner, before, n)
+        except Unavailable:
+            notes.degraded = True
+            return load(before, n)
+        if ids is None:
+            full = load(None, d.settings.feed_max_len)
+            try:
+                d.cache_breaker.call(d.timelines.replace, timeline, owner, full, self._ttl)
+            except Unavailable:
+                notes.degraded = True
+            ids = [i for i in full if before is None or i < before][:n]
+            if len(full) < d.settings.feed_max_len:
+                return ids  # the store has no more than this
+        elif before is None:
+            try:
+                d.cache_breaker.call(d.timelines.touch, timeline, owner, self._ttl)
+            except Unavailable:
+                notes.degraded = True
+        if len(ids) < n:
+            ids += load(ids[-1] if ids else before, n - len(ids))
+        return ids

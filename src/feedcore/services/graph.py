@@ -1,0 +1,119 @@
+"""The follow graph: forward edges written here, reverse edges by the graph consumer."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+
+from .. import events as ev
+from ..cursor import decode_cursor, encode_cursor
+from ..errors import InvalidInput, NotFound, Unavailable
+from ..ids import shard_of
+from ..model import Page, User
+from ..validation import check_limit
+from .deps import Deps
+
+__all__ = ["GraphService", "iter_ids"]
+
+_PULL_KIND = "pull"
+_PULL_TTL = 300.0
+
+
+def iter_ids(fetch: Callable[[int | None, int], list[int]], batch: int = 1000) -> Iterator[list[int]]:
+    """Pages of ids from ``fetch(after, limit)`` until it runs out."""
+    after: int | None = None
+    while True:
+        page = fetch(after, batch)
+        if page:
+            yield page
+        if len(page) < batch:
+            return
+        after = page[-1]
+
+
+class GraphService:
+    def __init__(self, deps: Deps) -> None:
+        self._deps = deps
+
+    def follow(self, follower_id: int, followee_id: int) -> bool:
+        """Follow ``followee_id``; idempotent (False if already following).
+        Raises InvalidInput (self-follow) or NotFound."""
+        d = self._deps
+        self._check_pair(follower_id, followee_id)
+        now = d.clock()
+        event = d.event(ev.FOLLOW_CREATED, follower_id, shard_of(follower_id),
+                        follower_id=follower_id, followee_id=followee_id, created_at=now)
+        added = d.graph.add_follow(follower_id, followee_id, now, [event])
+        if added:
+            self.forget_pull_authors(follower_id)
+            d.committed()
+        return added
+
+    def unfollow(self, follower_id: int, followee_id: int) -> bool:
+        """Stop following; idempotent (False if not following)."""
+        d = self._deps
+        self._check_pair(follower_id, followee_id)
+        event = d.event(ev.FOLLOW_REMOVED, follower_id, shard_of(follower_id), follower_id=follower_id, followee_id=followee_id)
+        removed = d.graph.remove_follow(follower_id, followee_id, [event])
+        if removed:
+            self.forget_pull_authors(follower_id)
+            d.committed()
+        return removed
+
+    def is_following(self, follower_id: int, followee_id: int) -> bool:
+        return self._deps.graph.is_following(follower_id, followee_id)
+
+    def followers(self, user_id: int, limit: int = 50, cursor: str | None = None) -> Page[User]:
+        """Users following ``user_id``, by id, in pages."""
+        return self._page(user_id, self._deps.graph.followers, limit, cursor)
+
+    def following(self, user_id: int, limit: int = 50, cursor: str | None = None) -> Page[User]:
+        """Users ``user_id`` follows, by id, in pages."""
+        return self._page(user_id, self._deps.graph.following, limit, cursor)
+
+    def following_ids(self, user_id: int) -> list[int]:
+        """Every followee of ``user_id``."""
+        return [uid for page in iter_ids(lambda a, n: self._deps.graph.following(user_id, a, n)) for uid in page]
+
+    def pull_authors(self, user_id: int) -> list[int]:
+        """Followees of ``user_id`` with at least ``pull_threshold`` followers (read at feed time,
+        never pushed). Cached for a few minutes; forgotten when ``user_id`` follows or unfollows."""
+        d = self._deps
+        try:
+            cached = d.cache_breaker.call(d.content.get_many, _PULL_KIND, [user_id]).get(user_id)
+        except Unavailable:
+            cached = None
+        if cached is not None:
+            return list(json.loads(cached))
+        authors: list[int] = []
+        for page in iter_ids(lambda a, n: d.graph.following(user_id, a, n)):
+            users = d.users.get_users(page)
+            authors += [uid for uid in page if uid in users and users[uid].follower_count >= d.settings.pull_threshold]
+        try:
+            d.cache_breaker.call(d.content.set_many, _PULL_KIND, {user_id: json.dumps(authors).encode()}, _PULL_TTL)
+        except Unavailable:
+            pass
+        return authors
+
+    def forget_pull_authors(self, user_id: int) -> None:
+        try:
+            self._deps.cache_breaker.call(self._deps.content.delete_many, _PULL_KIND, [user_id])
+        except Unavailable:
+            pass
+
+    def _check_pair(self, follower_id: int, followee_id: int) -> None:
+        if follower_id == followee_id:
+            raise InvalidInput("users cannot follow themselves", code="self_follow")
+        found = self._deps.users.get_users([follower_id, followee_id])
+        for uid in (follower_id, followee_id):
+            if uid not in found:
+                raise NotFound(f"no user {uid}")
+
+    def _page(self, user_id: int, fetch: Callable[[int, int | None, int], list[int]], limit: int, cursor: str | None) -> Page[User]:
+        limit = check_limit(limit, 1000)
+        if self._deps.users.get_user(user_id) is None:
+            raise NotFound(f"no user {user_id}")
+        ids = fetch(user_id, decode_cursor(cursor), limit + 1)
+        users = self._deps.users.get_users(ids[:limit])
+        items = [users[i] for i in ids[:limit] if i in users]
+        return Page(items, encode_cursor(ids[limit - 1]) if len(ids) > limit else None)

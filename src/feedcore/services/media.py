@@ -1,0 +1,77 @@
+"""Media uploads: type checked against the bytes, size-limited, stored, then recorded."""
+
+from __future__ import annotations
+
+import hashlib
+
+from ..errors import InvalidInput, NotFound, TooLarge, UnsupportedMedia
+from ..ids import shard_of
+from ..model import Media
+from .deps import Deps
+
+__all__ = ["MediaService", "sniff_content_type", "ACCEPTED_TYPES"]
+
+ACCEPTED_TYPES = {
+    "image/png": ".png",
+    "image/jpeg": ".jpg",
+    "image/gif": ".gif",
+    "image/webp": ".webp",
+    "video/mp4": ".mp4",
+    "video/webm": ".webm",
+}
+
+
+def sniff_content_type(data: bytes) -> str | None:
+    """The accepted content type the bytes are, judged by their magic numbers."""
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png"
+    if data.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg"
+    if data[:6] in (b"GIF87a", b"GIF89a"):
+        return "image/gif"
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "image/webp"
+    if data[4:8] == b"ftyp":
+        return "video/mp4"
+    if data.startswith(b"\x1a\x45\xdf\xa3"):
+        return "video/webm"
+    return None
+
+
+class MediaService:
+    def __init__(self, deps: Deps) -> None:
+        self._deps = deps
+
+    def upload(self, user_id: int, data: bytes, content_type: str) -> Media:
+        """Store ``data`` for ``user_id``. Raises UnsupportedMedia (type not accepted, or the
+        bytes are something else), TooLarge, InvalidInput (empty) or NotFound (user)."""
+        d = self._deps
+        content_type = (content_type or "").split(";", 1)[0].strip().lower()
+        if content_type not in ACCEPTED_TYPES:
+            raise UnsupportedMedia(f"content type {content_type or 'none'!r} is not accepted; use one of {', '.join(ACCEPTED_TYPES)}")
+        if not data:
+            raise InvalidInput("media must not be empty", code="empty_media")
+        if len(data) > d.settings.max_media_bytes:
+            raise TooLarge(f"media is larger than {d.settings.max_media_bytes} bytes")
+        if sniff_content_type(data) != content_type:
+            raise UnsupportedMedia(f"the bytes are not {content_type}")
+        if d.users.get_user(user_id) is None:
+            raise NotFound(f"no user {user_id}")
+        media_id = d.new_id(shard_of(user_id))
+        key = f"{user_id}/{media_id}{ACCEPTED_TYPES[content_type]}"
+        checksum = hashlib.sha256(data).hexdigest()
+        d.media.put(key, data, content_type, checksum)
+        media = Media(id=media_id, owner_id=user_id, key=key, url=d.media.url(key), content_type=content_type,
+                      size=len(data), checksum=checksum, created_at=d.clock())
+        try:
+            d.posts.add_media(media)
+        except Exception:
+            d.media.delete(key)  # do not leave an object nothing refers to
+            raise
+        return media
+
+    def get(self, media_id: int) -> Media:
+        media = self._deps.posts.get_media([media_id]).get(media_id)
+        if media is None:
+            raise NotFound(f"no media {media_id}")
+        return media

@@ -1,0 +1,82 @@
+"""Posts: create (post + outbox event in one transaction), read, edit and delete by the author."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from .. import events as ev
+from ..errors import Forbidden, InvalidInput, NotFound
+from ..ids import shard_of
+from ..model import Post
+from ..validation import check_text
+from .deps import Deps
+from .hydration import Hydrator
+
+__all__ = ["PostService"]
+
+MAX_MEDIA_PER_POST = 4
+
+
+class PostService:
+    def __init__(self, deps: Deps, hydrator: Hydrator) -> None:
+        self._deps = deps
+        self._hydrator = hydrator
+
+    def create(self, author_id: int, text: str, media_ids: Sequence[int] = ()) -> Post:
+        """Publish a post. Raises InvalidInput (empty or over-long text, unknown or foreign
+        media) or NotFound (author). Once this returns, the post is durable."""
+        d = self._deps
+        text = check_text(text, "text", d.settings.max_post_length)
+        if d.users.get_user(author_id) is None:
+            raise NotFound(f"no user {author_id}")
+        media_ids = list(dict.fromkeys(media_ids or ()))
+        if len(media_ids) > MAX_MEDIA_PER_POST:
+            raise InvalidInput(f"a post has at most {MAX_MEDIA_PER_POST} media", code="too_many_media")
+        found = d.posts.get_media(media_ids)
+        for mid in media_ids:
+            media = found.get(mid)
+            if media is None or media.owner_id != author_id or media.post_id is not None:
+                raise InvalidInput(f"unknown media {mid}", code="unknown_media")
+        post = Post(id=d.new_id(shard_of(author_id)), author_id=author_id, text=text, created_at=d.clock(),
+                    media=tuple(found[mid].ref for mid in media_ids))
+        event = d.event(ev.POST_CREATED, author_id, shard_of(author_id), post_id=post.id, author_id=author_id)
+        d.posts.create_post(post, [event])
+        self._hydrator.remember_posts([post])
+        d.committed()
+        return post
+
+    def get(self, post_id: int) -> Post:
+        """The live post. Raises NotFound."""
+        post = self._hydrator.posts([post_id]).get(post_id) if isinstance(post_id, int) else None
+        if post is None:
+            raise NotFound(f"no post {post_id}")
+        return post
+
+    def edit(self, actor_id: int, post_id: int, text: str) -> Post:
+        """Replace the text. Raises NotFound, Forbidden (not the author) or InvalidInput."""
+        d = self._deps
+        self._own(actor_id, post_id)
+        text = check_text(text, "text", d.settings.max_post_length)
+        event = d.event(ev.POST_EDITED, actor_id, shard_of(post_id), post_id=post_id, author_id=actor_id)
+        post = d.posts.edit_post(post_id, text, d.clock(), [event])
+        self._hydrator.forget_posts([post_id])
+        d.committed()
+        return post
+
+    def delete(self, actor_id: int, post_id: int) -> None:
+        """Delete the post; it disappears from every feed. Raises NotFound or Forbidden."""
+        d = self._deps
+        post = self._own(actor_id, post_id)
+        event = d.event(ev.POST_DELETED, actor_id, shard_of(post_id), post_id=post_id, author_id=actor_id,
+                        media_ids=[m.id for m in post.media])
+        d.posts.delete_post(post_id, d.clock(), [event])
+        self._hydrator.forget_posts([post_id])
+        d.committed()
+
+    def _own(self, actor_id: int, post_id: int) -> Post:
+        post = self._deps.posts.get_posts([post_id]).get(post_id) if isinstance(post_id, int) else None
+        if post is None:
+            raise NotFound(f"no post {post_id}")
+        if post.author_id != actor_id:
+            raise Forbidden("only the author may change a post")
+        return post
