@@ -1,0 +1,5 @@
+"""feedctl commands: inspect."""
+
+import click
+
+COMMANDS: list[click.Command] = []

@@ -1,0 +1,5 @@
+"""feedctl commands: operate."""
+
+import click
+
+COMMANDS: list[click.Command] = []

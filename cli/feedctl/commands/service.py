@@ -1,0 +1,5 @@
+"""feedctl commands: service."""
+
+import click
+
+COMMANDS: list[click.Command] = []
