@@ -1,0 +1,299 @@
+"""The Kafka event bus (``kafka://host:port[,host2:port]``), on kafka-python.
+
+URL query (all optional)::
+
+    partitions=6              partitions of a topic this backend creates
+    replication=-1            its replication factor; -1: the broker's default.replication.factor
+    timeout=10                seconds a publish, topic creation or connection may take
+    idempotence=auto          auto | true | false: the idempotent producer (auto: on when the
+                              broker supports it, silently off otherwise; true: fail if it cannot)
+    session_timeout_ms=10000  consumer group session timeout
+    heartbeat_interval_ms=3000
+    client_id=feedcore
+
+Topics are ``"<namespace>.<topic>"`` and are created on first use (or by :meth:`KafkaBus.migrate`)
+with KafkaAdminClient; an existing topic is left as it is. Events are keyed by ``str(event.key)``
+so one key stays in one partition and keeps its order; the value is ``Event.to_json()``.
+:meth:`KafkaBus.publish` waits for ``acks=all`` on every record and raises Unavailable if any
+failed, so the outbox keeps them. Consumers never auto-commit; a subscription commits what it has
+polled, and closing leaves the group without committing (at-least-once).
+
+Targets Apache Kafka 2.4 or later (idempotent producer, CreateTopics with broker-default replication
+via KIP-464, consumer-group protocol as in 2.x/3.x; KRaft or ZooKeeper alike), and any broker
+speaking that protocol. The test suite runs against tansu 0.6.0 (a single in-memory
+Kafka-protocol broker); it does not cover: replication, leader fail-over or
+``min.insync.replicas`` (one broker), broker restarts with data kept, partition-count changes,
+SASL/TLS, very large batches, or end offsets / consumer lag (tansu misreports end offsets).
+Nothing here needs transactions, compaction, ``delete_records`` or adding partitions.
+
+Thread-safety: one producer is shared by all threads; each subscription owns one consumer and
+must be used from one thread.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+import time
+import warnings
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, TypeVar
+from urllib.parse import parse_qs, urlsplit
+
+from ..errors import ConfigurationError, InvalidInput, Unavailable
+from ..events import DEAD_LETTER_TOPIC, TOPICS, Event
+from ..ports.bus import EventBus, Subscription
+from ..settings import Settings
+
+with warnings.catch_warnings():
+    # kafka-python 3.0 loads its protocol schemas with importlib.resources.read_text, which
+    # Python 3.11+ deprecates; the warning is raised once, at import.
+    warnings.simplefilter("ignore", DeprecationWarning)
+    import kafka.errors as kafka_errors
+    from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer
+
+__all__ = ["KafkaBus", "KafkaSubscription"]
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+_LEGAL_TOPIC = re.compile(r"[A-Za-z0-9._-]{1,249}")
+_IDEMPOTENCE = {"auto": None, "true": True, "1": True, "yes": True, "false": False, "0": False, "no": False}
+
+
+def _guard(what: str, fn: Callable[[], T]) -> T:
+    """``fn()``, with kafka-python's errors turned into Unavailable."""
+    try:
+        return fn()
+    except kafka_errors.KafkaError as exc:
+        raise Unavailable(f"kafka: {what} failed: {exc}") from exc
+
+
+class KafkaBus(EventBus):
+    """Publishes to and subscribes on a Kafka cluster. Connects lazily, on first use."""
+
+    def __init__(
+        self,
+        bootstrap_servers: Sequence[str],
+        *,
+        namespace: str = "feedcore",
+        partitions: int = 6,
+        replication: int = -1,
+        timeout: float = 10.0,
+        idempotence: bool | None = None,
+        session_timeout_ms: int = 10_000,
+        heartbeat_interval_ms: int = 3_000,
+        client_id: str = "feedcore",
+    ) -> None:
+        if not bootstrap_servers:
+            raise ConfigurationError("kafka bus needs at least one host:port")
+        if partitions < 1 or replication == 0 or replication < -1 or timeout <= 0:
+            raise ConfigurationError("kafka bus needs partitions >= 1, replication >= 1 (or -1) and timeout > 0")
+        if not _LEGAL_TOPIC.fullmatch(f"{namespace}.{DEAD_LETTER_TOPIC}"):
+            raise ConfigurationError(f"namespace {namespace!r} cannot prefix a Kafka topic name ([A-Za-z0-9._-])")
+        self.bootstrap_servers = list(bootstrap_servers)
+        self.namespace = namespace
+        self.partitions = partitions
+        self.replication = replication
+        self.timeout = timeout
+        self.idempotence = idempotence
+        self.session_timeout_ms = session_timeout_ms
+        self.heartbeat_interval_ms = heartbeat_interval_ms
+        self.client_id = client_id
+        self._lock = threading.Lock()
+        self._producer: Any = None
+        self._admin: Any = None
+        self._topics_known: set[str] = set()
+        self._closed = False
+
+    @classmethod
+    def from_url(cls, url: str, settings: Settings) -> KafkaBus:
+        parts = urlsplit(url)
+        servers = [s if ":" in s else f"{s}:9092" for s in parts.netloc.split(",") if s]
+        query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
+        try:
+            idempotence = _IDEMPOTENCE[query.pop("idempotence", "auto").lower()]
+            options: dict[str, Any] = {
+                "partitions": int(query.pop("partitions", 6)),
+                "replication": int(query.pop("replication", -1)),
+                "timeout": float(query.pop("timeout", 10.0)),
+                "session_timeout_ms": int(query.pop("session_timeout_ms", 10_000)),
+                "heartbeat_interval_ms": int(query.pop("heartbeat_interval_ms", 3_000)),
+                "client_id": query.pop("client_id", "feedcore"),
+            }
+        except (KeyError, ValueError):
+            raise ConfigurationError(f"kafka bus URL {url!r} has a malformed option") from None
+        if query:
+            raise ConfigurationError(f"kafka bus URL {url!r}: unknown option(s) {', '.join(sorted(query))}")
+        return cls(servers, namespace=settings.namespace, idempotence=idempotence, **options)
+
+    # -- EventBus -------------------------------------------------------------------------
+
+    def publish(self, events: Sequence[Event]) -> None:
+        if not events:
+            return
+        deadline = time.monotonic() + self.timeout
+        self._ensure_topics(self.topic_name(e.topic) for e in events)
+        producer = self._get_producer()
+
+        def send_all() -> None:
+            futures = [
+                producer.send(self.topic_name(e.topic), key=str(e.key).encode(), value=e.to_json()) for e in events
+            ]
+            producer.flush(timeout=max(deadline - time.monotonic(), 0.001))
+            for future in futures:
+                future.get(timeout=max(deadline - time.monotonic(), 0.001))
+
+        _guard(f"publishing {len(events)} event(s)", send_all)
+
+    def subscribe(self, group: str, topics: Sequence[str]) -> KafkaSubscription:
+        if not group or not topics:
+            raise InvalidInput("subscribe needs a group name and at least one topic")
+        names = [self.topic_name(t) for t in dict.fromkeys(topics)]
+        self._ensure_topics(names)
+        ms = int(self.timeout * 1000)
+        consumer = _guard(
+            f"joining group {group!r}",
+            lambda: KafkaConsumer(
+                *names,
+                bootstrap_servers=self.bootstrap_servers,
+                client_id=self.client_id,
+                group_id=group,
+                enable_auto_commit=False,
+                auto_offset_reset="earliest",
+                session_timeout_ms=self.session_timeout_ms,
+                heartbeat_interval_ms=self.heartbeat_interval_ms,
+                bootstrap_timeout_ms=ms,
+                request_timeout_ms=max(ms, self.session_timeout_ms + 5_000),
+            ),
+        )
+        return KafkaSubscription(consumer, group, close_timeout_ms=ms)
+
+    def topic_name(self, topic: str) -> str:
+        """The Kafka topic that carries ``topic`` in this namespace."""
+        return f"{self.namespace}.{topic}"
+
+    def migrate(self) -> None:
+        """Create the namespace's topics (missing ones only)."""
+        self._ensure_topics(self.topic_name(t) for t in (*TOPICS, DEAD_LETTER_TOPIC))
+
+    def check(self) -> None:
+        admin = self._get_admin()
+        _guard("listing topics", admin.list_topics)
+
+    def close(self) -> None:
+        with self._lock:
+            producer, admin = self._producer, self._admin
+            self._producer = self._admin = None
+            self._closed = True
+        # Best effort: a close that cannot reach the broker must not hide the caller's own error.
+        if producer is not None:
+            try:
+                producer.close(timeout=self.timeout)
+            except kafka_errors.KafkaError:
+                log.warning("kafka producer did not close cleanly", exc_info=True)
+        if admin is not None:
+            try:
+                admin.close()
+            except kafka_errors.KafkaError:
+                log.warning("kafka admin client did not close cleanly", exc_info=True)
+
+    # -- internals ------------------------------------------------------------------------
+
+    def _client_options(self) -> dict[str, Any]:
+        ms = int(self.timeout * 1000)
+        return {
+            "bootstrap_servers": self.bootstrap_servers,
+            "client_id": self.client_id,
+            "bootstrap_timeout_ms": ms,
+            "request_timeout_ms": ms,
+        }
+
+    def _get_producer(self) -> Any:
+        with self._lock:
+            if self._closed:
+                raise Unavailable("kafka bus is closed")
+            if self._producer is None:
+                ms = int(self.timeout * 1000)
+                extra = {} if self.idempotence is None else {"enable_idempotence": self.idempotence}
+                self._producer = _guard(
+                    "connecting the producer",
+                    lambda: KafkaProducer(acks="all", max_block_ms=ms, delivery_timeout_ms=ms, **self._client_options(), **extra),
+                )
+            return self._producer
+
+    def _get_admin(self) -> Any:
+        with self._lock:
+            if self._closed:
+                raise Unavailable("kafka bus is closed")
+            if self._admin is None:
+                self._admin = _guard("connecting the admin client", lambda: KafkaAdminClient(**self._client_options()))
+            return self._admin
+
+    def _ensure_topics(self, names: Iterable[str]) -> None:
+        """Create each topic not yet known to exist; an existing one is fine."""
+        missing = sorted(set(names) - self._topics_known)
+        if not missing:
+            return
+        admin = self._get_admin()
+        spec = {name: {"num_partitions": self.partitions, "replication_factor": self.replication} for name in missing}
+        response = _guard(
+            f"creating topics {missing}",
+            lambda: admin.create_topics(
+                spec, timeout_ms=int(self.timeout * 1000), raise_errors=False, wait_for_metadata=True
+            ),
+        )
+        for result in response["topics"]:
+            error = kafka_errors.for_code(result["error_code"])
+            if error not in (kafka_errors.NoError, kafka_errors.TopicAlreadyExistsError):
+                raise Unavailable(f"kafka: cannot create topic {result['name']!r}: {result.get('error_message') or error.__name__}")
+        with self._lock:
+            self._topics_known.update(missing)
+
+
+class KafkaSubscription(Subscription):
+    """One consumer-group member backed by one KafkaConsumer. Use it from one thread."""
+
+    def __init__(self, consumer: Any, group: str, *, close_timeout_ms: int) -> None:
+        self._consumer = consumer
+        self.group = group
+        self._close_timeout_ms = close_timeout_ms
+        self._closed = False
+
+    def poll(self, max_events: int = 500, timeout: float = 0.0) -> list[Event]:
+        if max_events < 1:
+            raise InvalidInput(f"max_events must be at least 1, got {max_events}")
+        if self._closed:
+            raise InvalidInput("this subscription is closed")
+        batches = _guard(
+            f"polling for group {self.group!r}",
+            lambda: self._consumer.poll(timeout_ms=int(max(timeout, 0.0) * 1000), max_records=max_events),
+        )
+        events: list[Event] = []
+        for tp in sorted(batches, key=lambda tp: (tp.topic, tp.partition)):
+            for record in batches[tp]:
+                try:
+                    events.append(Event.from_json(record.value))
+                except (ValueError, KeyError, TypeError):
+                    # A record no feedcore producer wrote: skipping it beats blocking the partition.
+                    log.error("skipping undecodable record at %s[%d]@%d", tp.topic, tp.partition, record.offset)
+        return events
+
+    def commit(self) -> None:
+        if self._closed:
+            raise InvalidInput("this subscription is closed")
+        # commit() with no offsets commits the position after the last record poll() returned,
+        # for the partitions this member owns now; a rebalance since then raises CommitFailedError
+        # and the uncommitted events go to the partitions' new owner.
+        _guard(f"committing offsets of group {self.group!r}", self._consumer.commit)
+
+    def close(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        try:
+            self._consumer.close(autocommit=False, timeout_ms=self._close_timeout_ms)
+        except kafka_errors.KafkaError:
+            log.warning("kafka consumer of group %r did not close cleanly", self.group, exc_info=True)
