@@ -27,4 +27,3 @@ def cli() -> None:
 for module in (setup, service, inspect, operate):
     for command in module.COMMANDS:
         cli.add_command(command)
-

@@ -12,7 +12,7 @@ import click
 from feedcore import Platform, Settings
 from feedcore.errors import FeedcoreError
 
-__all__ = ["open_platform", "json_option", "emit", "table"]
+__all__ = ["emit", "json_option", "open_platform", "table"]
 
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts instead of a table.")
 
@@ -31,7 +31,7 @@ def table(rows: Sequence[Sequence[object]], headers: Sequence[str]) -> str:
     """A plain aligned text table."""
     cells = [[str(h) for h in headers]] + [[str(c) for c in row] for row in rows]
     widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
-    lines = ["  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip() for row in cells]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in cells]
     lines.insert(1, "  ".join("-" * w for w in widths))
     return "\n".join(lines)
 
@@ -39,4 +39,3 @@ def table(rows: Sequence[Sequence[object]], headers: Sequence[str]) -> str:
 def emit(as_json: bool, data: Any, render: Callable[[], str]) -> None:
     """Print ``data`` as JSON, or what ``render`` makes of it."""
     click.echo(json.dumps(data, indent=2, default=str) if as_json else render())
-

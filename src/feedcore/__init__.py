@@ -11,18 +11,18 @@ from .platform import Platform
 from .settings import Settings
 
 __all__ = [
-    "Platform",
-    "Settings",
-    "FeedcoreError",
-    "User",
-    "UserCard",
-    "Post",
-    "Media",
-    "MediaRef",
     "Comment",
     "FeedItem",
+    "FeedcoreError",
+    "Media",
+    "MediaRef",
     "Page",
+    "Platform",
+    "Post",
+    "Settings",
     "Tokens",
+    "User",
+    "UserCard",
 ]
 
 __version__ = "0.1.0"

@@ -6,13 +6,21 @@ import json
 
 from .model import MediaRef, Post, UserCard
 
-__all__ = ["encode_post", "decode_post", "encode_card", "decode_card"]
+__all__ = ["decode_card", "decode_post", "encode_card", "encode_post"]
 
 
 def encode_post(post: Post) -> bytes:
     return json.dumps(
-        [post.id, post.author_id, post.text, post.created_at, post.edited_at, post.like_count, post.comment_count,
-         [[m.id, m.url, m.content_type, m.size] for m in post.media]],
+        [
+            post.id,
+            post.author_id,
+            post.text,
+            post.created_at,
+            post.edited_at,
+            post.like_count,
+            post.comment_count,
+            [[m.id, m.url, m.content_type, m.size] for m in post.media],
+        ],
         separators=(",", ":"),
     ).encode()
 
@@ -20,8 +28,14 @@ def encode_post(post: Post) -> bytes:
 def decode_post(data: bytes) -> Post:
     id_, author_id, text, created_at, edited_at, likes, comments, media = json.loads(data)
     return Post(
-        id=id_, author_id=author_id, text=text, created_at=created_at, edited_at=edited_at,
-        like_count=likes, comment_count=comments, media=tuple(MediaRef(*m) for m in media),
+        id=id_,
+        author_id=author_id,
+        text=text,
+        created_at=created_at,
+        edited_at=edited_at,
+        like_count=likes,
+        comment_count=comments,
+        media=tuple(MediaRef(*m) for m in media),
     )
 
 

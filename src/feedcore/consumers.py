@@ -103,7 +103,14 @@ class Consumer:
 
     def _dead_letter(self, event: Event, exc: Exception) -> None:
         log.error("group %s: event %d (%s) dead-lettered: %r", self.group, event.id, event.type, exc)
-        self._bus.publish([Event(
-            id=event.id, type=f"deadletter.{self.group}", key=event.key, created_at=event.created_at,
-            payload={"event": {"type": event.type, "payload": dict(event.payload)}, "error": repr(exc)},
-        )])
+        self._bus.publish(
+            [
+                Event(
+                    id=event.id,
+                    type=f"deadletter.{self.group}",
+                    key=event.key,
+                    created_at=event.created_at,
+                    payload={"event": {"type": event.type, "payload": dict(event.payload)}, "error": repr(exc)},
+                )
+            ]
+        )

@@ -7,7 +7,7 @@ import binascii
 
 from .errors import InvalidInput
 
-__all__ = ["encode_cursor", "decode_cursor"]
+__all__ = ["decode_cursor", "encode_cursor"]
 
 _PREFIX = b"v1:"
 
@@ -23,7 +23,7 @@ def decode_cursor(cursor: str | None) -> int | None:
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         if raw.startswith(_PREFIX):
-            value = int(raw[len(_PREFIX):])
+            value = int(raw[len(_PREFIX) :])
             if value >= 0:
                 return value
     except (binascii.Error, ValueError):

@@ -21,17 +21,17 @@ Each class carries a stable snake_case ``code`` used in the HTTP error shape.
 from __future__ import annotations
 
 __all__ = [
+    "ConfigurationError",
+    "Conflict",
     "FeedcoreError",
+    "Forbidden",
     "InvalidInput",
     "NotFound",
-    "Conflict",
-    "Unauthorized",
-    "Forbidden",
     "RateLimited",
     "TooLarge",
-    "UnsupportedMedia",
+    "Unauthorized",
     "Unavailable",
-    "ConfigurationError",
+    "UnsupportedMedia",
 ]
 
 

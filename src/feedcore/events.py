@@ -13,7 +13,7 @@ from typing import Any
 
 import attrs
 
-__all__ = ["Event", "TOPICS", "topic_of", "DEAD_LETTER_TOPIC"]
+__all__ = ["DEAD_LETTER_TOPIC", "TOPICS", "Event", "topic_of"]
 
 # event family -> topic
 _FAMILIES = {
@@ -66,7 +66,13 @@ class Event:
 
     def to_json(self) -> bytes:
         return json.dumps(
-            {"id": self.id, "type": self.type, "key": self.key, "payload": dict(self.payload), "created_at": self.created_at},
+            {
+                "id": self.id,
+                "type": self.type,
+                "key": self.key,
+                "payload": dict(self.payload),
+                "created_at": self.created_at,
+            },
             separators=(",", ":"),
         ).encode()
 

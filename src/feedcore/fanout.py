@@ -20,7 +20,7 @@ from .services.deps import Deps
 from .services.graph import iter_ids
 from .services.hydration import Hydrator
 
-__all__ = ["FanoutHandler", "FANOUT_BATCH"]
+__all__ = ["FANOUT_BATCH", "FanoutHandler"]
 
 FANOUT_BATCH = 1000
 

@@ -13,13 +13,24 @@ from .fanout import FanoutHandler
 from .services.deps import Deps
 from .services.hydration import Hydrator
 
-__all__ = ["Handler", "GraphHandler", "InteractionsHandler", "MediaHandler", "AnalyticsHandler", "build_handlers", "DEFAULT_GROUPS"]
+__all__ = [
+    "DEFAULT_GROUPS",
+    "AnalyticsHandler",
+    "GraphHandler",
+    "Handler",
+    "InteractionsHandler",
+    "MediaHandler",
+    "build_handlers",
+]
 
 DEFAULT_GROUPS = ("graph", "fanout", "interactions", "media", "analytics")
 
 
 class Handler(Protocol):
-    topics: Sequence[str]
+    """A consumer group's handler: the topics it reads and a batch callback."""
+
+    @property
+    def topics(self) -> Sequence[str]: ...
 
     def __call__(self, events: Sequence[Event]) -> None: ...
 

@@ -16,7 +16,7 @@ import time
 import zlib
 from collections.abc import Callable
 
-__all__ = ["EPOCH_MS", "MAX_SHARDS", "IdGenerator", "shard_of", "timestamp_of", "shard_for_handle", "id_at"]
+__all__ = ["EPOCH_MS", "MAX_SHARDS", "IdGenerator", "id_at", "shard_for_handle", "shard_of", "timestamp_of"]
 
 EPOCH_MS = 1_704_067_200_000
 SHARD_BITS = 10

@@ -7,7 +7,7 @@ from typing import Generic, TypeVar
 
 import attrs
 
-__all__ = ["User", "UserCard", "Media", "MediaRef", "Post", "Comment", "FeedItem", "Tokens", "Session", "Page"]
+__all__ = ["Comment", "FeedItem", "Media", "MediaRef", "Page", "Post", "Session", "Tokens", "User", "UserCard"]
 
 T = TypeVar("T")
 

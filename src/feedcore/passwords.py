@@ -17,7 +17,9 @@ def _b64(data: bytes) -> str:
 
 
 def _scrypt(password: str, salt: bytes, n: int) -> bytes:
-    return hashlib.scrypt(password.encode(), salt=salt, n=n, r=_R, p=_P, maxmem=256 * n * _R + 1024 * 1024, dklen=_DKLEN)
+    return hashlib.scrypt(
+        password.encode(), salt=salt, n=n, r=_R, p=_P, maxmem=256 * n * _R + 1024 * 1024, dklen=_DKLEN
+    )
 
 
 def hash_password(password: str, cost: int = 2**14) -> str:

@@ -74,10 +74,23 @@ class Platform:
         self.settings = settings
         self._backends: dict[str, Backend] = {"store": store, "cache": cache, "bus": bus, "media": media}
         self.deps = Deps(
-            settings=settings, users=store, posts=store, graph=store, interactions=store, outbox=store,
-            timelines=cache, content=cache, sessions=cache, rate_limiter=cache, bus=bus, media=media,
-            clock=clock, new_id=ids or IdGenerator(clock), committed=self._committed,
-            cache_breaker=CircuitBreaker("cache"), store_breaker=CircuitBreaker("store"),
+            settings=settings,
+            users=store,
+            posts=store,
+            graph=store,
+            interactions=store,
+            outbox=store,
+            timelines=cache,
+            content=cache,
+            sessions=cache,
+            rate_limiter=cache,
+            bus=bus,
+            media=media,
+            clock=clock,
+            new_id=ids or IdGenerator(clock),
+            committed=self._committed,
+            cache_breaker=CircuitBreaker("cache"),
+            store_breaker=CircuitBreaker("store"),
         )
         hydrator = Hydrator(self.deps)
         self.users = UserService(self.deps, hydrator)
@@ -229,5 +242,7 @@ class Platform:
     def __enter__(self) -> Platform:
         return self
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
         self.close()

@@ -18,7 +18,9 @@ class CircuitBreaker:
     """Opens after ``threshold`` consecutive Unavailable errors; while open (``reset_after``
     seconds) calls raise Unavailable at once; then one trial call decides (half-open)."""
 
-    def __init__(self, name: str, threshold: int = 5, reset_after: float = 5.0, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self, name: str, threshold: int = 5, reset_after: float = 5.0, clock: Callable[[], float] = time.monotonic
+    ) -> None:
         self.name = name
         self._threshold = threshold
         self._reset_after = reset_after

@@ -7,7 +7,7 @@ import unicodedata
 
 from .errors import InvalidInput
 
-__all__ = ["check_handle", "check_password", "check_text", "check_optional_text", "check_limit"]
+__all__ = ["check_handle", "check_limit", "check_optional_text", "check_password", "check_text"]
 
 _HANDLE = re.compile(r"[A-Za-z0-9_]{3,30}")
 

@@ -144,4 +144,7 @@ def test_author_timeline_with_viewer(platform: Platform) -> None:
     platform.interactions.like(bob.id, first.id)
     platform.drain()
     page = platform.feeds.timeline(alice.id, viewer_id=bob.id)
-    assert [(i.post.id, i.liked_by_me, i.like_count) for i in page.items] == [(second.id, False, 0), (first.id, True, 1)]
+    assert [(i.post.id, i.liked_by_me, i.like_count) for i in page.items] == [
+        (second.id, False, 0),
+        (first.id, True, 1),
+    ]

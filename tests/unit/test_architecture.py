@@ -11,17 +11,51 @@ import feedcore.errors
 
 ROOT = Path(__file__).resolve().parents[2]
 CORE = ROOT / "src" / "feedcore"
-DRIVERS = {"sqlalchemy", "psycopg", "redis", "kafka", "boto3", "botocore", "starlette", "uvicorn", "alembic",
-           "prometheus_client", "httpx", "feedcore_asgi", "feedcore_worker", "feedctl"}
+DRIVERS = {
+    "sqlalchemy",
+    "psycopg",
+    "redis",
+    "kafka",
+    "boto3",
+    "botocore",
+    "starlette",
+    "uvicorn",
+    "alembic",
+    "prometheus_client",
+    "httpx",
+    "feedcore_asgi",
+    "feedcore_worker",
+    "feedctl",
+}
 
 
 def test_public_api_is_pinned() -> None:
-    assert sorted(feedcore.__all__) == sorted([
-        "Platform", "Settings", "FeedcoreError", "User", "UserCard", "Post", "Media", "MediaRef", "Comment",
-        "FeedItem", "Page", "Tokens",
-    ])
-    for name in ("FeedcoreError", "NotFound", "Conflict", "InvalidInput", "Unauthorized", "Forbidden",
-                 "RateLimited", "Unavailable"):
+    assert sorted(feedcore.__all__) == sorted(
+        [
+            "Platform",
+            "Settings",
+            "FeedcoreError",
+            "User",
+            "UserCard",
+            "Post",
+            "Media",
+            "MediaRef",
+            "Comment",
+            "FeedItem",
+            "Page",
+            "Tokens",
+        ]
+    )
+    for name in (
+        "FeedcoreError",
+        "NotFound",
+        "Conflict",
+        "InvalidInput",
+        "Unauthorized",
+        "Forbidden",
+        "RateLimited",
+        "Unavailable",
+    ):
         assert issubclass(getattr(feedcore.errors, name), feedcore.errors.FeedcoreError)
 
 
@@ -49,8 +83,12 @@ def test_every_package_is_listed_in_setup_cfg() -> None:
     config = configparser.ConfigParser()
     config.read(ROOT / "setup.cfg")
     listed = set(config["options"]["packages"].split())
-    roots = {"feedcore": CORE, "feedcore_asgi": ROOT / "adapters" / "feedcore_asgi",
-             "feedcore_worker": ROOT / "adapters" / "feedcore_worker", "feedctl": ROOT / "cli" / "feedctl"}
+    roots = {
+        "feedcore": CORE,
+        "feedcore_asgi": ROOT / "adapters" / "feedcore_asgi",
+        "feedcore_worker": ROOT / "adapters" / "feedcore_worker",
+        "feedctl": ROOT / "cli" / "feedctl",
+    }
     found = set()
     for name, root in roots.items():
         for init in root.rglob("__init__.py"):

@@ -31,8 +31,14 @@ def test_parse_rate_rejects(text: str) -> None:
 
 
 def test_settings_from_env() -> None:
-    s = Settings.from_env({"FEEDCORE_PULL_THRESHOLD": "50", "FEEDCORE_INLINE_DISPATCH": "no",
-                           "FEEDCORE_DATABASE_URL": "postgresql+psycopg://h/a, postgresql+psycopg://h/b"}, namespace="t")
+    s = Settings.from_env(
+        {
+            "FEEDCORE_PULL_THRESHOLD": "50",
+            "FEEDCORE_INLINE_DISPATCH": "no",
+            "FEEDCORE_DATABASE_URL": "postgresql+psycopg://h/a, postgresql+psycopg://h/b",
+        },
+        namespace="t",
+    )
     assert (s.pull_threshold, s.inline_dispatch, s.namespace) == (50, False, "t")
     assert s.database_urls == ["postgresql+psycopg://h/a", "postgresql+psycopg://h/b"]
     with pytest.raises(ConfigurationError):

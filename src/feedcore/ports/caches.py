@@ -15,7 +15,7 @@ import attrs
 from ..model import Session
 from .base import Backend
 
-__all__ = ["Timeline", "TimelineCache", "ContentCache", "SessionStore", "RateLimiter", "RateDecision"]
+__all__ = ["ContentCache", "RateDecision", "RateLimiter", "SessionStore", "Timeline", "TimelineCache"]
 
 
 class Timeline(enum.Enum):

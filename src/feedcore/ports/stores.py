@@ -15,7 +15,7 @@ from ..events import Event
 from ..model import Comment, Media, Post, User
 from .base import Backend
 
-__all__ = ["UserStore", "PostStore", "GraphStore", "InteractionStore", "Outbox"]
+__all__ = ["GraphStore", "InteractionStore", "Outbox", "PostStore", "UserStore"]
 
 
 class UserStore(Backend):

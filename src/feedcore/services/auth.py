@@ -45,7 +45,9 @@ class AuthService:
         try:
             # expiry is checked against the injected clock below, not the wall clock
             claims = jwt.decode(
-                access_token, self._key, algorithms=[_ALGORITHM],
+                access_token,
+                self._key,
+                algorithms=[_ALGORITHM],
                 options={"require": ["exp", "sub", "sid"], "verify_exp": False, "verify_iat": False},
             )
         except jwt.PyJWTError:
@@ -69,7 +71,9 @@ class AuthService:
     def revoke(self, token: str) -> None:
         """Revoke a refresh or access token's session (RFC 7009: unknown tokens are not an error)."""
         try:
-            claims = jwt.decode(token, self._key, algorithms=[_ALGORITHM], options={"verify_exp": False, "verify_iat": False})
+            claims = jwt.decode(
+                token, self._key, algorithms=[_ALGORITHM], options={"verify_exp": False, "verify_iat": False}
+            )
             self._deps.sessions.revoke_session(str(claims.get("sid", "")))
         except jwt.PyJWTError:
             try:
@@ -89,9 +93,18 @@ class AuthService:
         now = d.clock()
         sid, secret = secrets.token_urlsafe(16), secrets.token_urlsafe(32)
         d.sessions.create_session(
-            Session(id=sid, user_id=user_id, secret_hash=_digest(secret), created_at=now,
-                    expires_at=now + d.settings.refresh_token_ttl)
+            Session(
+                id=sid,
+                user_id=user_id,
+                secret_hash=_digest(secret),
+                created_at=now,
+                expires_at=now + d.settings.refresh_token_ttl,
+            )
         )
         ttl = d.settings.access_token_ttl
         claims = {"sub": str(user_id), "sid": sid, "typ": "access", "iat": int(now), "exp": int(now) + ttl}
-        return Tokens(access_token=jwt.encode(claims, self._key, algorithm=_ALGORITHM), refresh_token=f"{sid}.{secret}", expires_in=ttl)
+        return Tokens(
+            access_token=jwt.encode(claims, self._key, algorithm=_ALGORITHM),
+            refresh_token=f"{sid}.{secret}",
+            expires_in=ttl,
+        )

@@ -9,8 +9,17 @@ import attrs
 
 from ..events import Event
 from ..ports import (
-    ContentCache, EventBus, GraphStore, InteractionStore, MediaStore, Outbox, PostStore, RateLimiter,
-    SessionStore, TimelineCache, UserStore,
+    ContentCache,
+    EventBus,
+    GraphStore,
+    InteractionStore,
+    MediaStore,
+    Outbox,
+    PostStore,
+    RateLimiter,
+    SessionStore,
+    TimelineCache,
+    UserStore,
 )
 from ..resilience import CircuitBreaker
 from ..settings import Settings

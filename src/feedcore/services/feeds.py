@@ -61,7 +61,9 @@ class FeedService:
 
         return self._page(next_ids, before, limit, user_id, notes)
 
-    def timeline(self, author_id: int, limit: int = 20, cursor: str | None = None, viewer_id: int | None = None) -> Page[FeedItem]:
+    def timeline(
+        self, author_id: int, limit: int = 20, cursor: str | None = None, viewer_id: int | None = None
+    ) -> Page[FeedItem]:
         """The posts ``author_id`` wrote, newest first."""
         limit = check_limit(limit)
         before = decode_cursor(cursor)
@@ -69,8 +71,13 @@ class FeedService:
         if not self._hydrator.cards([author_id], notes):
             raise NotFound(f"no user {author_id}")
         loader = self._author_loader(author_id)
-        return self._page(lambda after, n: self._ids(Timeline.AUTHOR, author_id, after, n, loader, notes),
-                          before, limit, viewer_id, notes)
+        return self._page(
+            lambda after, n: self._ids(Timeline.AUTHOR, author_id, after, n, loader, notes),
+            before,
+            limit,
+            viewer_id,
+            notes,
+        )
 
     def rebuild(self, user_id: int) -> int:
         """Rebuild the user's cached home feed from the store; returns its length."""
@@ -80,7 +87,9 @@ class FeedService:
         self._deps.timelines.replace(Timeline.HOME, user_id, full, self._ttl)
         return len(full)
 
-    def _page(self, next_ids: Loader, before: int | None, limit: int, viewer_id: int | None, notes: ReadNotes) -> Page[FeedItem]:
+    def _page(
+        self, next_ids: Loader, before: int | None, limit: int, viewer_id: int | None, notes: ReadNotes
+    ) -> Page[FeedItem]:
         items: list[FeedItem] = []
         after = before
         while len(items) <= limit:
@@ -105,7 +114,9 @@ class FeedService:
     def _author_loader(self, author_id: int) -> Loader:
         return lambda before, n: self._deps.posts.posts_by_authors([author_id], before, n)
 
-    def _ids(self, timeline: Timeline, owner: int, before: int | None, n: int, load: Loader, notes: ReadNotes) -> list[int]:
+    def _ids(
+        self, timeline: Timeline, owner: int, before: int | None, n: int, load: Loader, notes: ReadNotes
+    ) -> list[int]:
         """``n`` ids < ``before`` from the cached timeline, unless fewer exist at all."""
         d = self._deps
         try:

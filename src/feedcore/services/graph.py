@@ -41,8 +41,14 @@ class GraphService:
         d = self._deps
         self._check_pair(follower_id, followee_id)
         now = d.clock()
-        event = d.event(ev.FOLLOW_CREATED, follower_id, shard_of(follower_id),
-                        follower_id=follower_id, followee_id=followee_id, created_at=now)
+        event = d.event(
+            ev.FOLLOW_CREATED,
+            follower_id,
+            shard_of(follower_id),
+            follower_id=follower_id,
+            followee_id=followee_id,
+            created_at=now,
+        )
         added = d.graph.add_follow(follower_id, followee_id, now, [event])
         if added:
             self.forget_pull_authors(follower_id)
@@ -53,7 +59,9 @@ class GraphService:
         """Stop following; idempotent (False if not following)."""
         d = self._deps
         self._check_pair(follower_id, followee_id)
-        event = d.event(ev.FOLLOW_REMOVED, follower_id, shard_of(follower_id), follower_id=follower_id, followee_id=followee_id)
+        event = d.event(
+            ev.FOLLOW_REMOVED, follower_id, shard_of(follower_id), follower_id=follower_id, followee_id=followee_id
+        )
         removed = d.graph.remove_follow(follower_id, followee_id, [event])
         if removed:
             self.forget_pull_authors(follower_id)
@@ -109,7 +117,9 @@ class GraphService:
             if uid not in found:
                 raise NotFound(f"no user {uid}")
 
-    def _page(self, user_id: int, fetch: Callable[[int, int | None, int], list[int]], limit: int, cursor: str | None) -> Page[User]:
+    def _page(
+        self, user_id: int, fetch: Callable[[int, int | None, int], list[int]], limit: int, cursor: str | None
+    ) -> Page[User]:
         limit = check_limit(limit, 1000)
         if self._deps.users.get_user(user_id) is None:
             raise NotFound(f"no user {user_id}")

@@ -109,5 +109,7 @@ class Hydrator:
                 return found
             found.update(loaded)
             if cache_ok and loaded:
-                self._best_effort(deps.content.set_many, kind, {k: encode(v) for k, v in loaded.items()}, deps.settings.content_ttl)
+                self._best_effort(
+                    deps.content.set_many, kind, {k: encode(v) for k, v in loaded.items()}, deps.settings.content_ttl
+                )
         return found

@@ -39,8 +39,12 @@ class InteractionService:
         text = check_text(text, "text", d.settings.max_comment_length)
         self._live(post_id)
         self._user(user_id)
-        comment = Comment(id=d.new_id(shard_of(post_id)), post_id=post_id, author_id=user_id, text=text, created_at=d.clock())
-        event = d.event(ev.COMMENT_ADDED, post_id, shard_of(post_id), post_id=post_id, comment_id=comment.id, user_id=user_id)
+        comment = Comment(
+            id=d.new_id(shard_of(post_id)), post_id=post_id, author_id=user_id, text=text, created_at=d.clock()
+        )
+        event = d.event(
+            ev.COMMENT_ADDED, post_id, shard_of(post_id), post_id=post_id, comment_id=comment.id, user_id=user_id
+        )
         d.interactions.add_comment(comment, [event])
         d.committed()
         return comment
@@ -62,7 +66,9 @@ class InteractionService:
             post = d.posts.get_posts([comment.post_id]).get(comment.post_id)
             if post is None or post.author_id != actor_id:
                 raise Forbidden("only the comment's or the post's author may delete a comment")
-        event = d.event(ev.COMMENT_DELETED, comment.post_id, shard_of(comment_id), post_id=comment.post_id, comment_id=comment_id)
+        event = d.event(
+            ev.COMMENT_DELETED, comment.post_id, shard_of(comment_id), post_id=comment.post_id, comment_id=comment_id
+        )
         self._done(d.interactions.delete_comment(comment_id, [event]))
 
     def _live(self, post_id: int) -> None:

@@ -9,7 +9,7 @@ from ..ids import shard_of
 from ..model import Media
 from .deps import Deps
 
-__all__ = ["MediaService", "sniff_content_type", "ACCEPTED_TYPES"]
+__all__ = ["ACCEPTED_TYPES", "MediaService", "sniff_content_type"]
 
 ACCEPTED_TYPES = {
     "image/png": ".png",
@@ -48,7 +48,9 @@ class MediaService:
         d = self._deps
         content_type = (content_type or "").split(";", 1)[0].strip().lower()
         if content_type not in ACCEPTED_TYPES:
-            raise UnsupportedMedia(f"content type {content_type or 'none'!r} is not accepted; use one of {', '.join(ACCEPTED_TYPES)}")
+            raise UnsupportedMedia(
+                f"content type {content_type or 'none'!r} is not accepted; use one of {', '.join(ACCEPTED_TYPES)}"
+            )
         if not data:
             raise InvalidInput("media must not be empty", code="empty_media")
         if len(data) > d.settings.max_media_bytes:
@@ -61,8 +63,16 @@ class MediaService:
         key = f"{user_id}/{media_id}{ACCEPTED_TYPES[content_type]}"
         checksum = hashlib.sha256(data).hexdigest()
         d.media.put(key, data, content_type, checksum)
-        media = Media(id=media_id, owner_id=user_id, key=key, url=d.media.url(key), content_type=content_type,
-                      size=len(data), checksum=checksum, created_at=d.clock())
+        media = Media(
+            id=media_id,
+            owner_id=user_id,
+            key=key,
+            url=d.media.url(key),
+            content_type=content_type,
+            size=len(data),
+            checksum=checksum,
+            created_at=d.clock(),
+        )
         try:
             d.posts.add_media(media)
         except Exception:

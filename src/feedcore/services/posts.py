@@ -37,8 +37,13 @@ class PostService:
             media = found.get(mid)
             if media is None or media.owner_id != author_id or media.post_id is not None:
                 raise InvalidInput(f"unknown media {mid}", code="unknown_media")
-        post = Post(id=d.new_id(shard_of(author_id)), author_id=author_id, text=text, created_at=d.clock(),
-                    media=tuple(found[mid].ref for mid in media_ids))
+        post = Post(
+            id=d.new_id(shard_of(author_id)),
+            author_id=author_id,
+            text=text,
+            created_at=d.clock(),
+            media=tuple(found[mid].ref for mid in media_ids),
+        )
         event = d.event(ev.POST_CREATED, author_id, shard_of(author_id), post_id=post.id, author_id=author_id)
         d.posts.create_post(post, [event])
         self._hydrator.remember_posts([post])
@@ -67,8 +72,14 @@ class PostService:
         """Delete the post; it disappears from every feed. Raises NotFound or Forbidden."""
         d = self._deps
         post = self._own(actor_id, post_id)
-        event = d.event(ev.POST_DELETED, actor_id, shard_of(post_id), post_id=post_id, author_id=actor_id,
-                        media_ids=[m.id for m in post.media])
+        event = d.event(
+            ev.POST_DELETED,
+            actor_id,
+            shard_of(post_id),
+            post_id=post_id,
+            author_id=actor_id,
+            media_ids=[m.id for m in post.media],
+        )
         d.posts.delete_post(post_id, d.clock(), [event])
         self._hydrator.forget_posts([post_id])
         d.committed()
