@@ -148,3 +148,19 @@ def test_author_timeline_with_viewer(platform: Platform) -> None:
         (second.id, False, 0),
         (first.id, True, 1),
     ]
+
+
+def test_inactive_users_feeds_expire_and_rebuild_on_return(platform_factory, clock) -> None:  # type: ignore[no-untyped-def]
+    from feedcore.backends.memory.cache import MemoryCache
+
+    platform = platform_factory(backends={"cache": MemoryCache(clock=clock)}, inactive_days=1)
+    alice, bob = users(platform, "alice", "bob")
+    platform.graph.follow(bob.id, alice.id)
+    before = platform.posts.create(alice.id, text="before the holiday")
+    assert home_ids(platform, bob) == [before.id]
+    clock.advance(2 * 86400)  # bob stays away longer than inactive_days
+    during = platform.posts.create(alice.id, text="while bob was away")
+    platform.drain()
+    assert platform.deps.timelines.range(Timeline.HOME, bob.id, None, 10) is None  # not materialised, not pushed
+    assert home_ids(platform, bob) == [during.id, before.id]  # rebuilt on return, never empty
+    assert platform.deps.timelines.range(Timeline.HOME, bob.id, None, 10) == [during.id, before.id]
