@@ -1,0 +1,117 @@
+"""PostStore on SQL: posts and media live on their author's shard (which their ids name)."""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import sqlalchemy as sa
+
+from ...errors import NotFound
+from ...events import Event
+from ...ids import shard_of
+from ...model import Media, MediaRef, Post
+from ...ports import PostStore
+from ._base import SqlBase, chunks
+from .schema import comments, likes, media, posts
+
+__all__ = ["SqlPosts", "posts_by_authors_query", "post_from_row"]
+
+_POST_COLUMNS = [c for c in posts.c if c.name != "deleted_at"]
+
+
+def post_from_row(row: sa.Row[Any]) -> Post:
+    m = row._mapping
+    return Post(id=m["id"], author_id=m["author_id"], text=m["text"], created_at=m["created_at"],
+                media=tuple(MediaRef(**ref) for ref in m["media"]), edited_at=m["edited_at"],
+                like_count=m["like_count"], comment_count=m["comment_count"])
+
+
+def _media_from_row(row: sa.Row[Any]) -> Media:
+    return Media(**row._mapping)
+
+
+def _live_post(post_id: int) -> sa.Select[Any]:
+    return sa.select(*_POST_COLUMNS).where(posts.c.id == post_id, posts.c.deleted_at.is_(None))
+
+
+def posts_by_authors_query(author_ids: Sequence[int], before: int | None, limit: int) -> sa.Select[Any]:
+    """Live post ids of ``author_ids`` below ``before``, newest first (index ix_posts_live_author_id)."""
+    query = sa.select(posts.c.id).where(posts.c.author_id.in_(author_ids), posts.c.deleted_at.is_(None))
+    if before is not None:
+        query = query.where(posts.c.id < before)
+    return query.order_by(posts.c.id.desc()).limit(limit)
+
+
+class SqlPosts(SqlBase, PostStore):
+    def add_media(self, media_: Media, events: Sequence[Event] = ()) -> None:
+        with self._write(self._shards.db_of(media_.id), "add media") as conn:
+            conn.execute(media.insert().values(**{f.name: getattr(media_, f.name) for f in media.c}))
+            self._emit(conn, events, shard_of(media_.id))
+
+    def get_media(self, media_ids: Iterable[int]) -> dict[int, Media]:
+        rows = self._select_many(media_ids, "get media", lambda ids: sa.select(media).where(media.c.id.in_(ids)))
+        return {row.id: _media_from_row(row) for row in rows}
+
+    def create_post(self, post: Post, events: Sequence[Event] = ()) -> None:
+        refs = [{"id": m.id, "url": m.url, "content_type": m.content_type, "size": m.size} for m in post.media]
+        with self._write(self._shards.db_of(post.id), "create post") as conn:
+            conn.execute(posts.insert().values(
+                id=post.id, author_id=post.author_id, text=post.text, media=refs, created_at=post.created_at,
+                edited_at=post.edited_at, like_count=post.like_count, comment_count=post.comment_count,
+            ))
+            if refs:
+                conn.execute(media.update().where(media.c.id.in_([r["id"] for r in refs])).values(post_id=post.id))
+            self._bump(conn, post.author_id, "post_count", 1)
+            self._emit(conn, events, shard_of(post.id))
+
+    def get_posts(self, post_ids: Iterable[int]) -> dict[int, Post]:
+        rows = self._select_many(
+            post_ids, "get posts",
+            lambda ids: sa.select(*_POST_COLUMNS).where(posts.c.id.in_(ids), posts.c.deleted_at.is_(None)),
+        )
+        return {row.id: post_from_row(row) for row in rows}
+
+    def edit_post(self, post_id: int, text: str, edited_at: float, events: Sequence[Event] = ()) -> Post:
+        with self._write(self._shards.db_of(post_id), "edit post") as conn:
+            live = (posts.c.id == post_id) & posts.c.deleted_at.is_(None)
+            conn.execute(posts.update().where(live).values(text=text, edited_at=edited_at))
+            row = conn.execute(_live_post(post_id)).first()
+            if row is None:
+                raise NotFound(f"no post {post_id}")
+            self._emit(conn, events, shard_of(post_id))
+        return post_from_row(row)
+
+    def delete_post(self, post_id: int, deleted_at: float, events: Sequence[Event] = ()) -> Post | None:
+        with self._write(self._shards.db_of(post_id), "delete post") as conn:
+            row = conn.execute(_live_post(post_id)).first()
+            if row is None:
+                return None
+            done = conn.execute(posts.update().where(posts.c.id == post_id, posts.c.deleted_at.is_(None))
+                                .values(deleted_at=deleted_at))
+            if not self._changed(conn, done, events, post_id):
+                return None  # deleted concurrently
+            self._bump(conn, row.author_id, "post_count", -1)
+        return post_from_row(row)
+
+    def posts_by_authors(self, author_ids: Sequence[int], before: int | None, limit: int) -> list[int]:
+        if limit <= 0:
+            return []
+        found: list[int] = []
+        for db, group in self._shards.group(author_ids).items():
+            with self._read(db, "posts by authors", replica=True) as conn:
+                for part in chunks(group):
+                    found += conn.execute(posts_by_authors_query(part, before, limit)).scalars()
+        return heapq.nlargest(limit, found)
+
+    def recount_interactions(self, post_ids: Iterable[int]) -> None:
+        like_count = (sa.select(sa.func.count()).select_from(likes).where(likes.c.post_id == posts.c.id)
+                      .scalar_subquery())
+        comment_count = (sa.select(sa.func.count()).select_from(comments)
+                         .where(comments.c.post_id == posts.c.id, comments.c.deleted.is_(False)).scalar_subquery())
+        for db, group in self._shards.group(post_ids).items():
+            with self._write(db, "recount interactions") as conn:
+                for part in chunks(group):
+                    conn.execute(posts.update().where(posts.c.id.in_(part))
+                                 .values(like_count=like_count, comment_count=comment_count))

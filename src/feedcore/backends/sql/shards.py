@@ -1,0 +1,152 @@
+"""The shard map: N logical shards over M physical databases, with optional replicas.
+
+A row's logical shard is :func:`feedcore.ids.shard_of` of its id; its database is
+``shard % len(databases)``. Replicas, when configured, come in the same order as the
+primaries and serve only stale-tolerant reads.
+
+Connection pooling
+------------------
+Each database gets a SQLAlchemy ``QueuePool`` of ``settings.database_pool_size`` connections
+(plus as many overflow), with ``pool_pre_ping``. Nothing relies on session state (no ``SET``,
+no advisory locks, no ``LISTEN``, no temporary tables), so PgBouncer in *transaction* pooling
+mode works. psycopg 3 prepares a statement server-side after 5 executions, which older
+PgBouncer versions cannot follow between server connections: add ``pgbouncer=true`` to a
+PostgreSQL URL (``postgresql+psycopg://u@bouncer:6432/feed?pgbouncer=true``) and feedcore
+strips the option and connects with ``prepare_threshold=None`` (never prepare).
+
+SQLite
+------
+WAL journal, foreign keys on, a 5 s ``busy_timeout``, ``synchronous=NORMAL``. The driver's own
+transaction handling is switched off: reads run in a deferred ``BEGIN`` (a snapshot that does
+not block writers) and writes in ``BEGIN IMMEDIATE`` (they queue for the write lock up front
+instead of failing on a lock upgrade). The parent directory of the file is created if missing.
+``sqlite://`` (in memory) shares one connection, for single-threaded tests only.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.pool import StaticPool
+
+from ...errors import ConfigurationError
+from ...ids import shard_of
+
+__all__ = ["ShardMap", "normalize_url", "split_urls", "create_engine", "WRITE_OPTION"]
+
+WRITE_OPTION = "feedcore_write"
+"""Execution option that makes SQLite begin with ``BEGIN IMMEDIATE``."""
+
+SQLITE_BUSY_TIMEOUT_MS = 5000
+_TRUE = {"1", "true", "yes", "on"}
+
+
+def split_urls(text: str) -> list[str]:
+    """One URL, or several separated by whitespace or commas."""
+    return [u for u in re.split(r"[\s,]+", text.strip()) if u]
+
+
+def normalize_url(url: str) -> URL:
+    """``postgres://`` and ``postgresql://`` mean psycopg 3; SQLite stays as it is."""
+    try:
+        parsed = make_url(url)
+    except sa.exc.ArgumentError as exc:
+        raise ConfigurationError(f"not a database URL: {url!r}") from exc
+    if parsed.drivername in ("postgres", "postgresql"):
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    if parsed.drivername not in ("postgresql+psycopg", "sqlite", "sqlite+pysqlite"):
+        raise ConfigurationError(f"the SQL store speaks sqlite:// and postgresql+psycopg://, not {parsed.drivername}://")
+    return parsed
+
+
+def create_engine(url: str, pool_size: int) -> sa.Engine:
+    """An engine for one physical database (see the module docstring for the pool settings)."""
+    parsed = normalize_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        return _sqlite_engine(parsed, pool_size)
+    connect_args: dict[str, Any] = {}
+    query = dict(parsed.query)
+    if str(query.pop("pgbouncer", "")).lower() in _TRUE:
+        connect_args["prepare_threshold"] = None
+    parsed = parsed.set(query=query)
+    return sa.create_engine(
+        parsed, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True, pool_timeout=10,
+        connect_args=connect_args,
+    )
+
+
+def _sqlite_engine(url: URL, pool_size: int) -> sa.Engine:
+    database = url.database or ""
+    if database in ("", ":memory:"):
+        engine = sa.create_engine(url, poolclass=StaticPool, connect_args={"check_same_thread": False})
+    else:
+        Path(database).expanduser().absolute().parent.mkdir(parents=True, exist_ok=True)
+        engine = sa.create_engine(
+            url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True, pool_timeout=10,
+            connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
+        )
+
+    @event.listens_for(engine, "connect")
+    def _connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None  # transactions are begun by _begin below
+        cursor = dbapi_connection.cursor()
+        for pragma in ("journal_mode=WAL", "foreign_keys=ON", f"busy_timeout={SQLITE_BUSY_TIMEOUT_MS}",
+                       "synchronous=NORMAL"):
+            cursor.execute(f"PRAGMA {pragma}")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn: sa.Connection) -> None:
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get(WRITE_OPTION) else "BEGIN")
+
+    return engine
+
+
+class ShardMap:
+    """Engines for the primaries (and replicas), and which database holds which shard."""
+
+    def __init__(self, urls: list[str], replica_urls: list[str], pool_size: int) -> None:
+        if not urls:
+            raise ConfigurationError("the SQL store needs at least one database URL")
+        if replica_urls and len(replica_urls) != len(urls):
+            raise ConfigurationError(
+                f"{len(replica_urls)} replica URLs for {len(urls)} databases; give one per database, in the same order"
+            )
+        self.primaries = [create_engine(u, pool_size) for u in urls]
+        self.replicas = [create_engine(u, pool_size) for u in replica_urls] or self.primaries
+
+    def __len__(self) -> int:
+        return len(self.primaries)
+
+    @property
+    def dialect(self) -> str:
+        return self.primaries[0].dialect.name
+
+    def db_of_shard(self, shard: int) -> int:
+        """The index of the database that holds logical shard ``shard``."""
+        return shard % len(self.primaries)
+
+    def db_of(self, id_: int) -> int:
+        """The index of the database that holds the row (or owner) with feedcore id ``id_``."""
+        return shard_of(id_) % len(self.primaries)
+
+    def group(self, ids: Iterable[int]) -> dict[int, list[int]]:
+        """Distinct ``ids`` by database index, in first-seen order."""
+        groups: dict[int, list[int]] = defaultdict(list)
+        for id_ in dict.fromkeys(ids):
+            groups[self.db_of(id_)].append(id_)
+        return groups
+
+    def engine(self, db: int, replica: bool = False) -> sa.Engine:
+        return (self.replicas if replica else self.primaries)[db]
+
+    def dispose(self) -> None:
+        for engine in {id(e): e for e in self.primaries + self.replicas}.values():
+            engine.dispose()

@@ -1,0 +1,65 @@
+"""SqlStore: the system of record on SQLite or sharded PostgreSQL (SQLAlchemy Core, psycopg 3)."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from ...settings import Settings
+from ._base import translate_errors
+from .graph import SqlGraph
+from .interactions import SqlInteractions
+from .migrate import upgrade
+from .outbox import SqlOutbox
+from .posts import SqlPosts
+from .shards import ShardMap, split_urls
+from .users import SqlUsers
+
+__all__ = ["SqlStore"]
+
+
+class SqlStore(SqlUsers, SqlPosts, SqlGraph, SqlInteractions, SqlOutbox):
+    """UserStore, PostStore, GraphStore, InteractionStore and Outbox over one or more databases.
+
+    ``urls`` are the physical databases in shard-map order (logical shard ``s`` lives on
+    ``urls[s % len(urls)]``); ``replica_urls``, if given, one per database in the same order.
+    Building a store connects to nothing and leaves the schema alone: call :meth:`migrate`.
+    Thread-safe.
+    """
+
+    def __init__(self, urls: list[str], *, replica_urls: list[str] | None = None, logical_shards: int = 16,
+                 pool_size: int = 10) -> None:
+        self._shards = ShardMap(urls, replica_urls or [], pool_size)
+        self._logical_shards = logical_shards
+        self._closed = False
+
+    @classmethod
+    def from_url(cls, url: str, settings: Settings) -> SqlStore:
+        """``url``: one database URL or several separated by commas or whitespace. Replicas,
+        shard count and pool size come from ``settings``."""
+        return cls(split_urls(url), replica_urls=settings.replica_urls, logical_shards=settings.logical_shards,
+                   pool_size=settings.database_pool_size)
+
+    @property
+    def databases(self) -> int:
+        """How many physical databases the shards are spread over."""
+        return len(self._shards)
+
+    def database_of(self, id_: int) -> int:
+        """The index (in URL order) of the database holding the row, or owner, with id ``id_``."""
+        return self._shards.db_of(id_)
+
+    def migrate(self) -> None:
+        """Create or upgrade the schema on every primary (Alembic, to head). Idempotent."""
+        for engine in self._shards.primaries:
+            upgrade(engine)
+
+    def check(self) -> None:
+        for db in range(len(self._shards)):
+            for replica in (False, True):
+                with translate_errors("check"), self._shards.engine(db, replica).connect() as conn:
+                    conn.execute(sa.text("SELECT 1"))
+
+    def close(self) -> None:
+        if not self._closed:
+            self._closed = True
+            self._shards.dispose()

@@ -1,0 +1,78 @@
+"""UserStore on SQL: a user lives on the shard of their handle, which their id also names."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import sqlalchemy as sa
+
+from ...errors import Conflict, InvalidInput, NotFound
+from ...events import Event
+from ...ids import shard_for_handle, shard_of
+from ...model import User
+from ...ports import UserStore
+from ._base import SqlBase
+from .schema import users
+
+__all__ = ["SqlUsers", "user_from_row"]
+
+_USER_COLUMNS = [c for c in users.c if c.name not in ("handle_key", "password_hash")]
+
+
+def user_from_row(row: sa.Row[Any]) -> User:
+    m = row._mapping
+    return User(id=m["id"], handle=m["handle"], display_name=m["display_name"], created_at=m["created_at"],
+                bio=m["bio"], follower_count=m["follower_count"], following_count=m["following_count"],
+                post_count=m["post_count"])
+
+
+class SqlUsers(SqlBase, UserStore):
+    _logical_shards: int
+
+    def _handle_db(self, handle: str) -> int:
+        return self._shards.db_of_shard(shard_for_handle(handle, self._logical_shards))
+
+    def create_user(self, user: User, password_hash: str, events: Sequence[Event] = ()) -> None:
+        db = self._handle_db(user.handle)
+        if db != self._shards.db_of(user.id):
+            raise InvalidInput(f"user id {user.id} does not name the shard of handle {user.handle!r}")
+        try:
+            with self._write(db, "create user") as conn:
+                conn.execute(users.insert().values(
+                    id=user.id, handle=user.handle, handle_key=user.handle.lower(), display_name=user.display_name,
+                    bio=user.bio, password_hash=password_hash, created_at=user.created_at,
+                    follower_count=user.follower_count, following_count=user.following_count,
+                    post_count=user.post_count,
+                ))
+                self._emit(conn, events, shard_of(user.id))
+        except Conflict as exc:
+            raise Conflict(f"the handle @{user.handle} is taken", code="handle_taken") from exc
+
+    def get_users(self, user_ids: Iterable[int]) -> dict[int, User]:
+        rows = self._select_many(user_ids, "get users", lambda ids: sa.select(*_USER_COLUMNS).where(users.c.id.in_(ids)))
+        return {row.id: user_from_row(row) for row in rows}
+
+    def user_by_handle(self, handle: str) -> User | None:
+        with self._read(self._handle_db(handle), "user by handle") as conn:
+            row = conn.execute(sa.select(*_USER_COLUMNS).where(users.c.handle_key == handle.lower())).first()
+        return user_from_row(row) if row else None
+
+    def password_hash(self, user_id: int) -> str | None:
+        with self._read(self._shards.db_of(user_id), "password hash") as conn:
+            value = conn.execute(sa.select(users.c.password_hash).where(users.c.id == user_id)).scalar()
+        return str(value) if value is not None else None
+
+    def update_profile(
+        self, user_id: int, *, display_name: str | None, bio: str | None, events: Sequence[Event] = ()
+    ) -> User:
+        changes = {k: v for k, v in (("display_name", display_name), ("bio", bio)) if v is not None}
+        with self._write(self._shards.db_of(user_id), "update profile") as conn:
+            if changes:
+                conn.execute(users.update().where(users.c.id == user_id).values(**changes))
+            row = conn.execute(sa.select(*_USER_COLUMNS).where(users.c.id == user_id)).first()
+            if row is None:
+                raise NotFound(f"no user {user_id}")
+            self._emit(conn, events, shard_of(user_id))
+        return user_from_row(row)
+
