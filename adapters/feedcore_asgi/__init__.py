@@ -1,0 +1,26 @@
+"""feedcore's HTTP API as an ASGI application (Starlette).
+
+For any ASGI server, the application object is ``feedcore_asgi:app``, configured by
+``FEEDCORE_*`` variables (``uvicorn feedcore_asgi:app``); it is built on first access, and
+opens the platform at startup. To serve a platform you built, use :func:`create_app`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .app import create_app
+
+__all__ = ["create_app", "app"]
+
+_app: Any = None
+
+
+def __getattr__(name: str) -> Any:
+    """``app`` is made on first access (no work, no environment read, at import time)."""
+    global _app
+    if name == "app":
+        if _app is None:
+            _app = create_app()
+        return _app
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,0 +1,31 @@
+"""Bearer tokens: read from the Authorization header, verified by the platform's AuthService."""
+
+from __future__ import annotations
+
+from starlette.datastructures import Headers
+
+from feedcore import Platform
+from feedcore.errors import Unauthorized
+
+__all__ = ["bearer_token", "identify"]
+
+
+def bearer_token(headers: Headers) -> str | None:
+    """The credentials of an ``Authorization`` header ("" for another scheme), None if absent."""
+    value = headers.get("authorization")
+    if value is None:
+        return None
+    scheme, _, token = value.strip().partition(" ")
+    return token.strip() if scheme.lower() == "bearer" else ""
+
+
+def identify(platform: Platform, token: str | None) -> tuple[int | None, Unauthorized | None]:
+    """``(user_id, None)`` for a valid token, ``(None, error)`` for a bad one, ``(None, None)`` without."""
+    if token is None:
+        return None, None
+    if not token:
+        return None, Unauthorized("use an 'Authorization: Bearer <access token>' header", code="invalid_token")
+    try:
+        return platform.auth.verify(token), None
+    except Unauthorized as exc:
+        return None, exc

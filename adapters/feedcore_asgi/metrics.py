@@ -1,0 +1,67 @@
+"""Prometheus metrics of one app: request latency per route template, and platform gauges
+(outbox depth, circuit breakers, events handled by type) read when scraped."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+
+from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
+from prometheus_client.registry import Collector
+
+from .runtime import PlatformHolder
+
+__all__ = ["Metrics"]
+
+log = logging.getLogger("feedcore.http")
+
+_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.2, 0.5, 1.0, 2.5, 5.0)
+
+
+class _PlatformCollector(Collector):
+    def __init__(self, holder: PlatformHolder) -> None:
+        self._holder = holder
+
+    def describe(self) -> list[Metric]:
+        return []  # nothing is read at registration; collect() runs at scrape time
+
+    def collect(self) -> Iterator[Metric]:
+        platform = self._holder.get()
+        try:
+            pending = platform.deps.outbox.pending()
+        except Exception as exc:  # a scrape reports what it can
+            log.warning("outbox depth unavailable: %s", exc)
+        else:
+            yield GaugeMetricFamily("feedcore_outbox_pending", "Events waiting in the outbox to be relayed.", value=pending)
+        breakers = GaugeMetricFamily("feedcore_circuit_open", "1 while a backend's circuit breaker is open.", labels=["backend"])
+        for breaker in (platform.deps.cache_breaker, platform.deps.store_breaker):
+            breakers.add_metric([breaker.name], 1.0 if breaker.is_open else 0.0)
+        yield breakers
+        handled = CounterMetricFamily("feedcore_events_handled", "Events handled in this process, by type.", labels=["type"])
+        for event_type, count in sorted(platform.analytics.counts.items()):
+            handled.add_metric([event_type], count)
+        yield handled
+
+
+class Metrics:
+    """One registry per app, so several apps (tests) do not collide in the global one."""
+
+    def __init__(self, holder: PlatformHolder) -> None:
+        self.registry = CollectorRegistry(auto_describe=True)
+        self.latency = Histogram(
+            "feedcore_http_request_duration_seconds", "HTTP request latency by route template.",
+            ["method", "route", "status"], buckets=_BUCKETS, registry=self.registry,
+        )
+        self.feed_reads = Counter(
+            "feedcore_feed_reads", "Feed pages served, by whether a backend was skipped (degraded).",
+            ["degraded"], registry=self.registry,
+        )
+        self.registry.register(_PlatformCollector(holder))
+
+    def observe(self, method: str, route: str, status: int, seconds: float) -> None:
+        self.latency.labels(method, route, str(status)).observe(seconds)
+
+    def render(self) -> bytes:
+        """The exposition text (blocking: it reads the outbox depth)."""
+        return generate_latest(self.registry)
