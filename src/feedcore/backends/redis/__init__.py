@@ -1,0 +1,5 @@
+"""The Redis backend (``redis://``, ``rediss://``, ``redis+cluster://``): all cache ports."""
+
+from .cache import RedisCache
+
+__all__ = ["RedisCache"]

@@ -1,0 +1,170 @@
+"""MemoryCache: every cache port in this process, thread-safe, timed by an injected clock.
+
+The embedded default (``memory://``): a real, supported cache, not a test double. Expired
+entries vanish when read and are swept out at most once a minute (of clock time).
+"""
+
+from __future__ import annotations
+
+import bisect
+import threading
+import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Self
+
+import attrs
+
+from ...errors import InvalidInput
+from ...model import Session
+from ...ports.caches import ContentCache, RateDecision, RateLimiter, SessionStore, Timeline, TimelineCache
+from ...settings import Settings
+from ._cache_gcra import gcra
+
+__all__ = ["MemoryCache"]
+
+_SWEEP_EVERY = 60.0
+
+
+@attrs.define
+class _Feed:
+    ids: list[int]  # ascending, unique
+    expires_at: float
+
+
+class MemoryCache(TimelineCache, ContentCache, SessionStore, RateLimiter):
+    """TimelineCache, ContentCache, SessionStore and RateLimiter in memory.
+
+    ``clock`` returns seconds since the epoch; TTLs, session expiry and rate limits use it.
+    """
+
+    def __init__(self, clock: Callable[[], float] = time.time) -> None:
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._feeds: dict[tuple[Timeline, int], _Feed] = {}
+        self._content: dict[tuple[str, int], tuple[bytes, float]] = {}
+        self._sessions: dict[str, Session] = {}
+        self._tats: dict[str, float] = {}
+        self._next_sweep = clock() + _SWEEP_EVERY
+
+    @classmethod
+    def from_url(cls, url: str, settings: Settings) -> Self:
+        return cls()
+
+    # -- bookkeeping (call with the lock held) --------------------------------------------
+
+    def _now(self) -> float:
+        now = self._clock()
+        if now >= self._next_sweep:
+            self._next_sweep = now + _SWEEP_EVERY
+            self._feeds = {k: f for k, f in self._feeds.items() if f.expires_at > now}
+            self._content = {k: v for k, v in self._content.items() if v[1] > now}
+            self._sessions = {k: s for k, s in self._sessions.items() if s.expires_at > now}
+            self._tats = {k: t for k, t in self._tats.items() if t > now}
+        return now
+
+    def _feed(self, timeline: Timeline, owner_id: int, now: float) -> _Feed | None:
+        feed = self._feeds.get((timeline, owner_id))
+        if feed is not None and feed.expires_at <= now:
+            del self._feeds[(timeline, owner_id)]
+            return None
+        return feed
+
+    # -- TimelineCache --------------------------------------------------------------------
+
+    def add(self, timeline: Timeline, owner_ids: Sequence[int], post_ids: Sequence[int], max_len: int) -> int:
+        posts = sorted(set(post_ids))
+        with self._lock:
+            now = self._now()
+            updated = 0
+            for owner in dict.fromkeys(owner_ids):
+                feed = self._feed(timeline, owner, now)
+                if feed is None:
+                    continue
+                updated += 1
+                for post_id in posts:
+                    i = bisect.bisect_left(feed.ids, post_id)
+                    if i == len(feed.ids) or feed.ids[i] != post_id:
+                        feed.ids.insert(i, post_id)
+                if len(feed.ids) > max_len:
+                    del feed.ids[: len(feed.ids) - max_len]
+            return updated
+
+    def range(self, timeline: Timeline, owner_id: int, before: int | None, limit: int) -> list[int] | None:
+        with self._lock:
+            feed = self._feed(timeline, owner_id, self._now())
+            if feed is None:
+                return None
+            end = len(feed.ids) if before is None else bisect.bisect_left(feed.ids, before)
+            return feed.ids[max(0, end - max(0, limit)):end][::-1]
+
+    def replace(self, timeline: Timeline, owner_id: int, post_ids: Sequence[int], ttl: float) -> None:
+        with self._lock:
+            now = self._now()
+            if ttl <= 0:
+                self._feeds.pop((timeline, owner_id), None)
+            else:
+                self._feeds[(timeline, owner_id)] = _Feed(sorted(set(post_ids)), now + ttl)
+
+    def remove(self, timeline: Timeline, owner_ids: Sequence[int], post_ids: Sequence[int]) -> None:
+        gone = set(post_ids)
+        with self._lock:
+            now = self._now()
+            for owner in owner_ids:
+                feed = self._feed(timeline, owner, now)
+                if feed is not None:
+                    feed.ids = [p for p in feed.ids if p not in gone]
+
+    def touch(self, timeline: Timeline, owner_id: int, ttl: float) -> bool:
+        with self._lock:
+            now = self._now()
+            feed = self._feed(timeline, owner_id, now)
+            if feed is None:
+                return False
+            feed.expires_at = now + ttl
+            return True
+
+    # -- ContentCache ---------------------------------------------------------------------
+
+    def get_many(self, kind: str, ids: Iterable[int]) -> dict[int, bytes]:
+        with self._lock:
+            now = self._now()
+            found = {i: self._content.get((kind, i)) for i in ids}
+            return {i: v[0] for i, v in found.items() if v is not None and v[1] > now}
+
+    def set_many(self, kind: str, values: Mapping[int, bytes], ttl: float) -> None:
+        with self._lock:
+            expires_at = self._now() + ttl
+            for id_, value in values.items():
+                self._content[(kind, id_)] = (bytes(value), expires_at)
+
+    def delete_many(self, kind: str, ids: Iterable[int]) -> None:
+        with self._lock:
+            for id_ in ids:
+                self._content.pop((kind, id_), None)
+
+    # -- SessionStore ---------------------------------------------------------------------
+
+    def create_session(self, session: Session) -> None:
+        with self._lock:
+            self._sessions[session.id] = session
+
+    def get_session(self, session_id: str) -> Session | None:
+        with self._lock:
+            session = self._sessions.get(session_id)
+            return session if session is not None and session.expires_at > self._now() else None
+
+    def revoke_session(self, session_id: str) -> bool:
+        with self._lock:
+            session = self._sessions.pop(session_id, None)
+            return session is not None and session.expires_at > self._now()
+
+    # -- RateLimiter ----------------------------------------------------------------------
+
+    def hit(self, key: str, limit: int, period: float) -> RateDecision:
+        if limit <= 0 or period <= 0:
+            raise InvalidInput(f"rate limit needs limit > 0 and period > 0, got {limit}/{period}")
+        with self._lock:
+            decision, tat = gcra(self._tats.get(key), self._now(), limit, period)
+            if tat is not None:
+                self._tats[key] = tat
+            return decision

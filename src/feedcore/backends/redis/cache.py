@@ -1,0 +1,49 @@
+"""RedisCache: every cache port on one Redis (or Redis Cluster) connection."""
+
+from __future__ import annotations
+
+from typing import Self
+
+from ...settings import Settings
+from .client import Client, connect, translated
+from .content import RedisContent, RedisSessions
+from .keys import Keys
+from .ratelimit import RedisRateLimiter
+from .timelines import RedisTimelines
+
+__all__ = ["RedisCache"]
+
+
+class RedisCache(RedisTimelines, RedisContent, RedisSessions, RedisRateLimiter):
+    """TimelineCache, ContentCache, SessionStore and RateLimiter on Redis.
+
+    Thread-safe (redis-py pools connections). Every Redis error surfaces as
+    :class:`feedcore.errors.Unavailable`. Keys start with ``namespace``.
+    """
+
+    def __init__(self, client: Client, *, namespace: str = "feedcore", cluster: bool = False) -> None:
+        super().__init__(client, cluster=cluster)
+        self._keys = Keys(namespace)
+
+    @classmethod
+    def from_url(cls, url: str, settings: Settings) -> Self:
+        """``redis://``, ``rediss://`` or ``redis+cluster://`` (also ``redis://…?cluster=true``).
+        Connects lazily; raises ConfigurationError for a malformed URL."""
+        client, cluster = connect(url)
+        return cls(client, namespace=settings.namespace, cluster=cluster)
+
+    @property
+    def namespace(self) -> str:
+        return self._keys.namespace
+
+    def check(self) -> None:
+        with translated("ping"):
+            self._client.ping()
+
+    def close(self) -> None:
+        with translated("close"):
+            if self._cluster:  # RedisCluster.close() leaves the nodes' pools connected
+                for node in self._client.get_nodes():
+                    if node.redis_connection is not None:
+                        node.redis_connection.connection_pool.disconnect()
+            self._client.close()

@@ -1,0 +1,102 @@
+"""Connecting to Redis or Redis Cluster from a URL, running scripts, translating errors."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+import redis
+import redis.cluster
+from redis.exceptions import NoScriptError, RedisClusterException, RedisError
+
+from ...errors import ConfigurationError, Unavailable
+from .scripts import ALL, Script
+
+__all__ = ["connect", "translated", "RedisConnection"]
+
+Client = redis.Redis | redis.cluster.RedisCluster
+
+_DEFAULTS: dict[str, Any] = {
+    "socket_timeout": 2.0,
+    "socket_connect_timeout": 2.0,
+    "health_check_interval": 15,
+    "max_connections": 64,
+}
+
+
+def connect(url: str) -> tuple[Client, bool]:
+    """A client for ``url`` and whether it speaks to a cluster.
+
+    ``redis+cluster://host:port`` or ``?cluster=true`` selects Redis Cluster (``host:port`` is
+    any one node). Query parameters such as ``socket_timeout`` override the defaults above.
+    """
+    parts = urlsplit(url)
+    query = parse_qsl(parts.query, keep_blank_values=True)
+    flag = [v for k, v in query if k == "cluster"]
+    cluster = parts.scheme == "redis+cluster" or (bool(flag) and flag[-1].lower() in {"1", "true", "yes"})
+    scheme = "redis" if parts.scheme == "redis+cluster" else parts.scheme
+    plain = urlunsplit((scheme, parts.netloc, parts.path, urlencode([(k, v) for k, v in query if k != "cluster"]), ""))
+    try:
+        if cluster:
+            return redis.cluster.RedisCluster.from_url(plain, **_DEFAULTS), True
+        return redis.Redis.from_url(plain, **_DEFAULTS), False
+    except (ValueError, TypeError) as exc:
+        raise ConfigurationError(f"bad Redis URL {url!r}: {exc}") from exc
+    except (RedisError, RedisClusterException) as exc:
+        raise Unavailable(f"cannot reach Redis at {parts.hostname}:{parts.port}: {exc}") from exc
+
+
+@contextmanager
+def translated(what: str) -> Iterator[None]:
+    """Re-raise any redis-py error as :class:`Unavailable`."""
+    try:
+        yield
+    except (RedisError, RedisClusterException) as exc:
+        raise Unavailable(f"redis {what} failed: {exc}") from exc
+
+
+class RedisConnection:
+    """What the port mixins share: the client, the key names and script calls."""
+
+    def __init__(self, client: Client, *, cluster: bool) -> None:
+        self._client = client
+        self._cluster = cluster
+
+    def _load_scripts(self) -> None:
+        for script in ALL:
+            self._client.script_load(script.source)  # on every primary, in cluster mode
+
+    def _call(self, script: Script, keys: Sequence[str], args: Sequence[Any]) -> Any:
+        """One script call; loads the scripts once if the server lost them (restart, flush)."""
+        try:
+            return self._client.evalsha(script.sha, len(keys), *keys, *args)
+        except NoScriptError:
+            self._load_scripts()
+            return self._client.evalsha(script.sha, len(keys), *keys, *args)
+
+    def _pipelined(self, build: Callable[[Any], None]) -> list[Any]:
+        """Run the commands ``build`` queues in one pipeline (not a transaction).
+
+        Used only for idempotent commands: after loading lost scripts the batch runs again.
+        """
+        for attempt in (1, 2):
+            pipe = self._client.pipeline(transaction=False)
+            build(pipe)
+            try:
+                return list(pipe.execute())
+            except NoScriptError:
+                if attempt == 2:
+                    raise
+                self._load_scripts()
+        raise AssertionError("unreachable")
+
+    def _slot_groups(self, keys: Sequence[str]) -> list[list[str]]:
+        """``keys`` split into groups that one script call may touch together."""
+        if not self._cluster:
+            return [list(keys)]
+        groups: dict[int, list[str]] = {}
+        for key in keys:
+            groups.setdefault(self._client.keyslot(key), []).append(key)
+        return list(groups.values())

@@ -1,0 +1,72 @@
+"""ContentCache and SessionStore on Redis: plain string keys with expiry."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import attrs
+
+from ...model import Session
+from ...ports.caches import ContentCache, SessionStore
+from .client import RedisConnection, translated
+from .keys import Keys
+from .timelines import ttl_ms
+
+__all__ = ["RedisContent", "RedisSessions"]
+
+
+class RedisContent(RedisConnection, ContentCache):
+    _keys: Keys
+
+    def get_many(self, kind: str, ids: Iterable[int]) -> dict[int, bytes]:
+        """One MGET (in cluster mode, one round trip per node that holds some of the keys)."""
+        wanted = list(dict.fromkeys(ids))
+        if not wanted:
+            return {}
+        keys = [self._keys.content(kind, i) for i in wanted]
+        with translated("content get"):
+            values = self._client.mget_nonatomic(keys) if self._cluster else self._client.mget(keys)
+        return {i: v for i, v in zip(wanted, values) if v is not None}
+
+    def set_many(self, kind: str, values: Mapping[int, bytes], ttl: float) -> None:
+        if ttl <= 0:
+            self.delete_many(kind, values)
+            return
+        if not values:
+            return
+        px = ttl_ms(ttl)
+
+        def build(pipe: Any) -> None:
+            for id_, value in values.items():
+                pipe.set(self._keys.content(kind, id_), value, px=px)
+
+        with translated("content set"):
+            self._pipelined(build)
+
+    def delete_many(self, kind: str, ids: Iterable[int]) -> None:
+        keys = [self._keys.content(kind, i) for i in dict.fromkeys(ids)]
+        if keys:
+            with translated("content delete"):
+                self._client.delete(*keys)
+
+
+class RedisSessions(RedisConnection, SessionStore):
+    """Each session is a JSON string that Redis expires at ``expires_at``."""
+
+    _keys: Keys
+
+    def create_session(self, session: Session) -> None:
+        data = json.dumps(attrs.asdict(session), separators=(",", ":"))
+        with translated("session create"):
+            self._client.set(self._keys.session(session.id), data, pxat=max(1, int(session.expires_at * 1000)))
+
+    def get_session(self, session_id: str) -> Session | None:
+        with translated("session get"):
+            data = self._client.get(self._keys.session(session_id))
+        return None if data is None else Session(**json.loads(data))
+
+    def revoke_session(self, session_id: str) -> bool:
+        with translated("session revoke"):
+            return bool(self._client.delete(self._keys.session(session_id)))

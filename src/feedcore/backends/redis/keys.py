@@ -1,0 +1,39 @@
+"""Key names. Every key starts with the namespace and carries a hash tag (``{...}``) around
+the id it is about, so one logical operation touches one Redis Cluster slot."""
+
+from __future__ import annotations
+
+import attrs
+
+from ...ports.caches import Timeline
+
+__all__ = ["Keys", "member", "SENTINEL"]
+
+SENTINEL = b"0"
+"""The member (score 0) that marks a timeline as materialised, even when it holds no posts."""
+
+
+def member(post_id: int) -> str:
+    """A post id as a sorted-set member: zero-padded, so equal scores sort by id exactly.
+
+    Scores are doubles (exact only up to 2**53) while ids use 63 bits; ties between ids that
+    round to the same score are broken by the member, which must therefore sort like the id.
+    """
+    return f"{post_id:019d}"
+
+
+@attrs.frozen
+class Keys:
+    namespace: str
+
+    def timeline(self, timeline: Timeline, owner_id: int) -> str:
+        return f"{self.namespace}:tl:{timeline.value}:{{{owner_id}}}"
+
+    def content(self, kind: str, id_: int) -> str:
+        return f"{self.namespace}:c:{kind}:{{{id_}}}"
+
+    def session(self, session_id: str) -> str:
+        return f"{self.namespace}:s:{{{session_id}}}"
+
+    def rate(self, key: str) -> str:
+        return f"{self.namespace}:rl:{{{key}}}"

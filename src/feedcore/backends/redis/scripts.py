@@ -1,0 +1,103 @@
+"""The Lua scripts, each run atomically on the node that owns its keys.
+
+All keys of one script call share a hash slot (the caller groups them), so the scripts run
+unchanged on Redis Cluster. Numbers that must stay exact (63-bit ids) travel as strings.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+import attrs
+
+__all__ = ["Script", "ADD", "REPLACE", "RANGE", "GCRA", "ALL"]
+
+
+@attrs.frozen
+class Script:
+    name: str
+    source: str
+    sha: str = attrs.field(init=False)
+
+    @sha.default
+    def _sha(self) -> str:
+        return hashlib.sha1(self.source.encode()).hexdigest()
+
+
+# KEYS: timelines. ARGV[1]: max_len; ARGV[2..]: score, member pairs (at most a few thousand).
+# Only existing (materialised) timelines are touched. Rank 0 is the sentinel (score 0), so
+# trimming removes ranks 1 .. -(max_len + 1): the oldest posts beyond max_len.
+ADD = Script("add", """
+local stop = -(tonumber(ARGV[1]) + 1)
+local n = 0
+for _, key in ipairs(KEYS) do
+  if redis.call('EXISTS', key) == 1 then
+    if #ARGV > 1 then
+      redis.call('ZADD', key, unpack(ARGV, 2))
+      redis.call('ZREMRANGEBYRANK', key, 1, stop)
+    end
+    n = n + 1
+  end
+end
+return n
+""")
+
+# KEYS[1]: timeline. ARGV[1]: ttl in ms; ARGV[2..]: score, member pairs (the sentinel first).
+REPLACE = Script("replace", """
+redis.call('DEL', KEYS[1])
+local i = 2
+while i <= #ARGV do
+  local last = math.min(i + 999, #ARGV)
+  redis.call('ZADD', KEYS[1], unpack(ARGV, i, last))
+  i = last + 1
+end
+redis.call('PEXPIRE', KEYS[1], ARGV[1])
+return 1
+""")
+
+# KEYS[1]: timeline. ARGV[1]: max score (inclusive, "+inf" for no bound); ARGV[2]: members
+# must sort below this ("" for no bound); ARGV[3]: limit. Returns false if not materialised.
+# Scores round 63-bit ids, so the score bound is inclusive and the exact cut is by member.
+RANGE = Script("range", """
+if redis.call('EXISTS', KEYS[1]) == 0 then return false end
+local limit = tonumber(ARGV[3])
+local before = ARGV[2]
+local out = {}
+local offset = 0
+local batch = limit + 16
+while #out < limit do
+  local page = redis.call('ZREVRANGEBYSCORE', KEYS[1], ARGV[1], '(0', 'LIMIT', offset, batch)
+  for _, m in ipairs(page) do
+    if before == '' or m < before then
+      out[#out + 1] = m
+      if #out == limit then break end
+    end
+  end
+  if #page < batch then break end
+  offset = offset + batch
+end
+return out
+""")
+
+# GCRA. KEYS[1]: the key's theoretical arrival time (TAT). ARGV[1]: limit; ARGV[2]: period (s).
+# Time comes from the server, so every client agrees. A denied hit changes nothing.
+# Returns {allowed, remaining, reset_after, retry_after}; the last two as strings (seconds).
+GCRA = Script("gcra", """
+local limit = tonumber(ARGV[1])
+local period = tonumber(ARGV[2])
+local t = redis.call('TIME')
+local now = tonumber(t[1]) + tonumber(t[2]) / 1000000
+local interval = period / limit
+local tat = tonumber(redis.call('GET', KEYS[1])) or now
+if tat < now then tat = now end
+local new_tat = tat + interval
+local allow_at = new_tat - period
+if allow_at - now > 1e-6 then
+  return {0, 0, string.format('%.6f', tat - now), string.format('%.6f', allow_at - now)}
+end
+redis.call('SET', KEYS[1], string.format('%.6f', new_tat), 'PX', math.ceil((new_tat - now) * 1000))
+local remaining = math.floor((period - (new_tat - now)) / interval + 1e-6)
+return {1, remaining, string.format('%.6f', new_tat - now), '0'}
+""")
+
+ALL = (ADD, REPLACE, RANGE, GCRA)

@@ -1,0 +1,89 @@
+"""TimelineCache on Redis: one sorted set per timeline, score = post id, member = padded id.
+
+A sentinel member (score 0) marks the timeline as materialised, so an empty feed still counts;
+``range`` never returns it and trimming never removes it.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any
+
+from ...ports.caches import Timeline, TimelineCache
+from .client import RedisConnection, translated
+from .keys import SENTINEL, Keys, member
+from .scripts import ADD, RANGE, REPLACE
+
+__all__ = ["RedisTimelines"]
+
+_KEYS_PER_CALL = 1000
+_POSTS_PER_CALL = 500
+
+
+def _pairs(post_ids: Sequence[int]) -> list[Any]:
+    out: list[Any] = []
+    for post_id in post_ids:
+        out += (post_id, member(post_id))
+    return out
+
+
+def _chunks(items: Sequence[Any], size: int) -> list[Sequence[Any]]:
+    return [items[i:i + size] for i in range(0, len(items), size)] or [items[:0]]
+
+
+def ttl_ms(ttl: float) -> int:
+    """A TTL in whole milliseconds, at least 1 (Redis rejects 0)."""
+    return max(1, math.ceil(ttl * 1000))
+
+
+class RedisTimelines(RedisConnection, TimelineCache):
+    _keys: Keys
+
+    def add(self, timeline: Timeline, owner_ids: Sequence[int], post_ids: Sequence[int], max_len: int) -> int:
+        """One script call per chunk of keys (per hash slot in cluster mode), all pipelined."""
+        keys = [self._keys.timeline(timeline, owner) for owner in dict.fromkeys(owner_ids)]
+        if not keys:
+            return 0
+        key_chunks = [c for group in self._slot_groups(keys) for c in _chunks(group, _KEYS_PER_CALL)]
+        post_chunks = [_pairs(c) for c in _chunks(sorted(set(post_ids)), _POSTS_PER_CALL)]
+
+        def build(pipe: Any) -> None:
+            for chunk in key_chunks:
+                for args in post_chunks:
+                    pipe.execute_command("EVALSHA", ADD.sha, len(chunk), *chunk, max_len, *args)  # cluster pipelines block .evalsha()
+
+        with translated("timeline add"):
+            counts = self._pipelined(build)
+        return sum(int(c) for c in counts[::len(post_chunks)])  # each key chunk counted once
+
+    def range(self, timeline: Timeline, owner_id: int, before: int | None, limit: int) -> list[int] | None:
+        key = self._keys.timeline(timeline, owner_id)
+        bound = ("+inf", "") if before is None else (before, member(before))
+        with translated("timeline range"):
+            found = self._call(RANGE, [key], [*bound, max(0, limit)])
+        return None if found is None else [int(m) for m in found]
+
+    def replace(self, timeline: Timeline, owner_id: int, post_ids: Sequence[int], ttl: float) -> None:
+        key = self._keys.timeline(timeline, owner_id)
+        with translated("timeline replace"):
+            if ttl <= 0:
+                self._client.delete(key)
+                return
+            self._call(REPLACE, [key], [ttl_ms(ttl), 0, SENTINEL, *_pairs(post_ids)])
+
+    def remove(self, timeline: Timeline, owner_ids: Sequence[int], post_ids: Sequence[int]) -> None:
+        members = [member(p) for p in post_ids]
+        if not members or not owner_ids:
+            return
+
+        def build(pipe: Any) -> None:
+            for owner in owner_ids:
+                pipe.zrem(self._keys.timeline(timeline, owner), *members)
+
+        with translated("timeline remove"):
+            self._pipelined(build)
+
+    def touch(self, timeline: Timeline, owner_id: int, ttl: float) -> bool:
+        with translated("timeline touch"):
+            return bool(self._client.pexpire(self._keys.timeline(timeline, owner_id), ttl_ms(ttl)))

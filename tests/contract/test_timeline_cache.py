@@ -1,0 +1,150 @@
+"""TimelineCache contract, run on every cache backend."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from feedcore.errors import Unavailable
+from feedcore.ids import id_at
+from feedcore.ports.caches import Timeline
+from feedcore.settings import Settings
+
+HOME, AUTHOR = Timeline.HOME, Timeline.AUTHOR
+TTL = 3600.0
+
+
+def test_not_materialised_timeline_is_left_alone(cache):
+    assert cache.range(HOME, 1, None, 10) is None
+    assert cache.add(HOME, [1], [100], 10) == 0
+    assert cache.range(HOME, 1, None, 10) is None
+    assert cache.touch(HOME, 1, TTL) is False
+    cache.remove(HOME, [1], [100])
+    assert cache.range(HOME, 1, None, 10) is None
+
+
+def test_empty_replace_is_materialised(cache):
+    cache.replace(HOME, 1, [], TTL)
+    assert cache.range(HOME, 1, None, 10) == []
+    assert cache.add(HOME, [1], [5], 10) == 1
+    assert cache.range(HOME, 1, None, 10) == [5]
+
+
+def test_add_counts_and_updates_only_materialised(cache):
+    cache.replace(HOME, 1, [1], TTL)
+    cache.replace(HOME, 2, [], TTL)
+    assert cache.add(HOME, [1, 2, 3], [7, 3], 10) == 2
+    assert cache.range(HOME, 1, None, 10) == [7, 3, 1]
+    assert cache.range(HOME, 2, None, 10) == [7, 3]
+    assert cache.range(HOME, 3, None, 10) is None
+
+
+def test_timelines_and_owners_are_independent(cache):
+    cache.replace(HOME, 1, [1], TTL)
+    cache.replace(AUTHOR, 1, [2], TTL)
+    cache.replace(HOME, 2, [3], TTL)
+    assert cache.range(HOME, 1, None, 10) == [1]
+    assert cache.range(AUTHOR, 1, None, 10) == [2]
+    assert cache.range(HOME, 2, None, 10) == [3]
+    assert cache.range(AUTHOR, 2, None, 10) is None
+
+
+def test_replace_overwrites(cache):
+    cache.replace(HOME, 1, [1, 2, 3], TTL)
+    cache.replace(HOME, 1, [9, 8], TTL)
+    assert cache.range(HOME, 1, None, 10) == [9, 8]
+
+
+def test_add_trims_to_newest_max_len(cache):
+    cache.replace(HOME, 1, [1, 2, 3, 4, 5], TTL)
+    assert cache.add(HOME, [1], [7, 6], 4) == 1
+    assert cache.range(HOME, 1, None, 10) == [7, 6, 5, 4]
+    cache.add(HOME, [1], [2], 4)  # older than everything kept: trimmed straight away
+    assert cache.range(HOME, 1, None, 10) == [7, 6, 5, 4]
+
+
+def test_re_adding_is_idempotent(cache):
+    cache.replace(HOME, 1, [1], TTL)
+    for _ in range(3):
+        assert cache.add(HOME, [1, 1], [5, 5, 3], 10) == 1
+    assert cache.range(HOME, 1, None, 10) == [5, 3, 1]
+
+
+def test_range_pages_newest_first_with_exclusive_before(cache):
+    cache.replace(HOME, 1, list(range(10, 101, 10)), TTL)
+    assert cache.range(HOME, 1, None, 3) == [100, 90, 80]
+    assert cache.range(HOME, 1, 80, 3) == [70, 60, 50]
+    assert cache.range(HOME, 1, 75, 3) == [70, 60, 50]
+    assert cache.range(HOME, 1, 20, 3) == [10]
+    assert cache.range(HOME, 1, 10, 3) == []
+    assert cache.range(HOME, 1, None, 0) == []
+    assert cache.range(HOME, 1, None, 100) == list(range(100, 9, -10))
+
+
+def test_range_is_exact_for_adjacent_63_bit_ids(cache):
+    # Real ids exceed 2**53, where a double score cannot tell neighbours apart.
+    base = id_at(time.time(), shard=517)
+    ids = [base + i for i in range(10)]
+    cache.replace(HOME, 1, ids[:5], TTL)
+    cache.add(HOME, [1], ids[5:], 100)
+    assert cache.range(HOME, 1, None, 4) == ids[:-5:-1]
+    assert cache.range(HOME, 1, ids[5], 3) == [ids[4], ids[3], ids[2]]
+    assert cache.range(HOME, 1, ids[1], 10) == [ids[0]]
+    cache.remove(HOME, [1], [ids[3]])
+    assert cache.range(HOME, 1, ids[5], 3) == [ids[4], ids[2], ids[1]]
+
+
+def test_remove_keeps_timeline_materialised(cache):
+    cache.replace(HOME, 1, [1, 2, 3], TTL)
+    cache.replace(HOME, 2, [2], TTL)
+    cache.remove(HOME, [1, 2, 3], [2, 99])
+    assert cache.range(HOME, 1, None, 10) == [3, 1]
+    assert cache.range(HOME, 2, None, 10) == []
+    assert cache.range(HOME, 3, None, 10) is None
+
+
+def test_large_fan_out_and_backfill(cache):
+    owners = list(range(1, 2501))  # beyond one script call's chunk of keys
+    for owner in owners[::2]:
+        cache.replace(HOME, owner, [], TTL)
+    posts = list(range(1, 1201))  # beyond one script call's chunk of posts
+    assert cache.add(HOME, owners, posts, 1000) == 1250
+    assert cache.range(HOME, 1, None, 2) == [1200, 1199]
+    assert cache.range(HOME, 2499, 202, 1000) == [201]
+    assert cache.range(HOME, 2, None, 2) is None
+    cache.replace(HOME, 1, posts, TTL)
+    assert len(cache.range(HOME, 1, None, 5000)) == 1200
+
+
+def test_ttl_expiry_and_touch(cache_env):
+    cache = cache_env.cache
+    cache.replace(HOME, 1, [1], 1.0)
+    cache.replace(HOME, 2, [2], 1.0)
+    assert cache.touch(HOME, 2, 30.0) is True
+    cache_env.advance(1.3)
+    assert cache.range(HOME, 1, None, 10) is None
+    assert cache.add(HOME, [1, 2], [5], 10) == 1
+    assert cache.range(HOME, 2, None, 10) == [5, 2]
+
+
+def test_unreachable_redis_raises_unavailable():
+    pytest.importorskip("redis")
+    from feedcore.backends.redis import RedisCache
+
+    cache = RedisCache.from_url(f"redis://127.0.0.1:{_closed_port()}/0?socket_connect_timeout=0.5", Settings())
+    try:
+        with pytest.raises(Unavailable):
+            cache.check()
+        with pytest.raises(Unavailable):
+            cache.range(HOME, 1, None, 10)
+        with pytest.raises(Unavailable):
+            cache.add(HOME, [1], [1], 10)
+    finally:
+        cache.close()
+
+
+def _closed_port() -> int:
+    from tests.fixtures.services import free_port
+
+    return free_port()
