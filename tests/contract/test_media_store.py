@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import threading
 import urllib.request
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -13,6 +14,7 @@ from feedcore.backends.files import FileMediaStore
 from feedcore.backends.memory.media import MemoryMediaStore
 from feedcore.errors import InvalidInput, NotFound, TooLarge
 from feedcore.ports.media import MediaStore
+from feedcore.settings import Settings
 
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4
 GIF = b"GIF89a" + b"\x00\x01" * 100
@@ -96,7 +98,7 @@ def test_url_is_fetchable(media_store: MediaStore) -> None:
         assert url == "/media/55/66.png"
         return
     assert urlsplit(url).hostname == "127.0.0.1"
-    with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310 - a loopback URL the store made
+    with urllib.request.urlopen(url, timeout=10) as response:
         assert response.status == 200
         assert response.read() == PNG
 
@@ -120,3 +122,21 @@ def test_concurrent_puts_from_threads(media_store: MediaStore) -> None:
         thread.join(timeout=60)
     assert not errors
     assert all(not t.is_alive() for t in threads)
+
+
+@pytest.mark.parametrize("store_class", [MemoryMediaStore, FileMediaStore])
+def test_app_route_urls_use_the_public_base_when_configured(
+    store_class: type[MemoryMediaStore | FileMediaStore], tmp_path: Path
+) -> None:
+    url = (tmp_path / "media").as_uri() if store_class is FileMediaStore else "memory://"
+    store = store_class.from_url(url, Settings(media_base_url="https://cdn.example.test/m/"))
+    assert store.url("1/2 3.png") == "https://cdn.example.test/m/1/2%203.png"
+
+
+def test_file_store_keeps_plain_files_under_its_directory(tmp_path: Path) -> None:
+    store = FileMediaStore.from_url(tmp_path.as_uri(), Settings())
+    put(store, "10/20.png", PNG)
+    assert (tmp_path / "10" / "20.png").read_bytes() == PNG
+    assert sorted(p.name for p in (tmp_path / "10").iterdir()) == [".20.png.meta", "20.png"]
+    store.delete("10/20.png")
+    assert list((tmp_path / "10").iterdir()) == []

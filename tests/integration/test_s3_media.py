@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import socket
 import time
 from urllib.parse import parse_qs, urlsplit
@@ -59,7 +60,9 @@ def test_plain_url_without_presign_or_cdn(s3_media_factory: S3MediaFactory, s3_e
     assert store.url("5/6.png") == f"{s3_endpoint}/{store.bucket}/{store.object_key('5/6.png')}"
 
 
-def test_bucket_is_created_on_first_use_and_again_if_deleted(s3_media_factory: S3MediaFactory, s3_endpoint: str) -> None:
+def test_bucket_is_created_on_first_use_and_again_if_deleted(
+    s3_media_factory: S3MediaFactory, s3_endpoint: str
+) -> None:
     store = s3_media_factory()
     put(store, "1/1.png")
     store.check()
@@ -122,3 +125,17 @@ def test_silent_endpoint_times_out_within_the_configured_bound(aws_credentials: 
         finally:
             store.close()
     assert 0.5 <= elapsed < 5.0
+
+
+def test_missing_credentials_are_a_configuration_error(aws_credentials: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+                 "AWS_CONTAINER_CREDENTIALS_FULL_URI", "AWS_WEB_IDENTITY_TOKEN_FILE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_CONFIG_FILE", os.devnull)
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", os.devnull)
+    store = S3MediaStore.from_url(f"s3://feedcore-test?endpoint_url=http://127.0.0.1:{free_port()}", Settings())
+    try:
+        with pytest.raises(ConfigurationError):
+            put(store, "1/2.png")
+    finally:
+        store.close()

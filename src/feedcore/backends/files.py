@@ -176,7 +176,7 @@ def _fsync_dir(directory: Path) -> None:
 
 def _open_optional(path: Path) -> IO[bytes] | None:
     try:
-        return open(path, "rb")  # noqa: SIM115 - the caller closes it
+        return open(path, "rb")
     except FileNotFoundError:
         return None
 

@@ -17,7 +17,7 @@ from ...errors import InvalidInput, NotFound, TooLarge, Unavailable
 from ...ports.media import MediaStore
 from ...settings import Settings
 
-__all__ = ["MemoryMediaStore", "validate_key", "validate_put", "app_url", "DEFAULT_CONTENT_TYPE"]
+__all__ = ["DEFAULT_CONTENT_TYPE", "MemoryMediaStore", "app_url", "validate_key", "validate_put"]
 
 DEFAULT_CONTENT_TYPE = "application/octet-stream"
 _HEX_SHA256 = re.compile(r"[0-9a-fA-F]{64}")
