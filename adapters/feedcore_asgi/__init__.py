@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .app import create_app
+from .factory import create_app
 
 __all__ = ["create_app", "app"]
 
