@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import Self
+from typing import Self, TypeVar
 
 import attrs
 
@@ -23,6 +23,8 @@ from ...settings import Settings
 from ._store_tables import OutboxQueue, SortedIds, newest_first
 
 __all__ = ["MemoryStore"]
+
+_Row = TypeVar("_Row")
 
 
 class MemoryStore(UserStore, PostStore, GraphStore, InteractionStore, Outbox):
@@ -82,6 +84,11 @@ class MemoryStore(UserStore, PostStore, GraphStore, InteractionStore, Outbox):
         if user is not None:
             self._users[user_id] = attrs.evolve(user, **{field: getattr(user, field) + delta})
 
+    def _insert(self, rows: dict[int, _Row], id_: int, row: _Row, what: str) -> None:
+        if id_ in rows:
+            raise Conflict(f"{what} {id_} exists")
+        rows[id_] = row
+
     def _live_post(self, post_id: int) -> Post | None:
         return None if post_id in self._deleted else self._posts.get(post_id)
 
@@ -93,9 +100,7 @@ class MemoryStore(UserStore, PostStore, GraphStore, InteractionStore, Outbox):
         with self._open():
             if key in self._handles:
                 raise Conflict(f"handle {user.handle!r} is taken", code="handle_taken")
-            if user.id in self._users:
-                raise Conflict(f"user {user.id} exists")
-            self._users[user.id] = user
+            self._insert(self._users, user.id, user, "user")
             self._passwords[user.id] = password_hash
             self._handles[key] = user.id
             self._outbox.extend(events)
@@ -133,9 +138,7 @@ class MemoryStore(UserStore, PostStore, GraphStore, InteractionStore, Outbox):
     def add_media(self, media: Media, events: Sequence[Event] = ()) -> None:
         """Record ``media``. Raises Conflict if its id is taken."""
         with self._open():
-            if media.id in self._media:
-                raise Conflict(f"media {media.id} exists")
-            self._media[media.id] = media
+            self._insert(self._media, media.id, media, "media")
             self._outbox.extend(events)
 
     def get_media(self, media_ids: Iterable[int]) -> dict[int, Media]:
@@ -145,9 +148,7 @@ class MemoryStore(UserStore, PostStore, GraphStore, InteractionStore, Outbox):
     def create_post(self, post: Post, events: Sequence[Event] = ()) -> None:
         """Insert ``post`` (see the port). Raises Conflict if its id is taken."""
         with self._open():
-            if post.id in self._posts:
-                raise Conflict(f"post {post.id} exists")
-            self._posts[post.id] = post
+            self._insert(self._posts, post.id, post, "post")
             self._by_author.setdefault(post.author_id, SortedIds()).add(post.id)
             for ref in post.media:
                 media = self._media.get(ref.id)
@@ -271,9 +272,7 @@ class MemoryStore(UserStore, PostStore, GraphStore, InteractionStore, Outbox):
     def add_comment(self, comment: Comment, events: Sequence[Event] = ()) -> None:
         """Insert ``comment``. Raises Conflict if its id is taken."""
         with self._open():
-            if comment.id in self._comments:
-                raise Conflict(f"comment {comment.id} exists")
-            self._comments[comment.id] = comment
+            self._insert(self._comments, comment.id, comment, "comment")
             self._comments_by_post.setdefault(comment.post_id, SortedIds()).add(comment.id)
             self._outbox.extend(events)
 
