@@ -1,5 +1,128 @@
-"""feedctl commands: inspect."""
+"""feedctl commands that look inside a platform: user show, feed show/rebuild, post show, stats."""
 
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+import attrs
 import click
 
-COMMANDS: list[click.Command] = []
+from feedcore import Platform, User
+
+from ..options import emit, json_option, open_platform, table
+from .setup import FEED_HEADERS, feed_rows
+
+__all__ = ["COMMANDS"]
+
+
+def _time(seconds: float | None) -> str:
+    if seconds is None:
+        return ""
+    return datetime.datetime.fromtimestamp(seconds, datetime.timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
+
+
+def _user(platform: Platform, handle: str) -> User:
+    return platform.users.resolve(handle)
+
+
+def _fields(pairs: list[tuple[str, object]]) -> str:
+    return table([(k, v) for k, v in pairs], ("field", "value"))
+
+
+@click.group()
+def user() -> None:
+    """Inspect users."""
+
+
+@user.command("show")
+@click.argument("handle")
+@json_option
+def user_show(handle: str, as_json: bool) -> None:
+    """Show a user (HANDLE, @HANDLE or an id) with counters."""
+    with open_platform() as platform:
+        u = _user(platform, handle)
+    emit(as_json, attrs.asdict(u), lambda: _fields([
+        ("id", u.id), ("handle", f"@{u.handle}"), ("display name", u.display_name), ("bio", u.bio),
+        ("created", _time(u.created_at)), ("followers", u.follower_count), ("following", u.following_count),
+        ("posts", u.post_count),
+    ]))
+
+
+@click.group()
+def feed() -> None:
+    """Inspect and rebuild home feeds."""
+
+
+@feed.command("show")
+@click.argument("handle")
+@click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 100))
+@json_option
+def feed_show(handle: str, limit: int, as_json: bool) -> None:
+    """Show the first page of a user's home feed."""
+    with open_platform() as platform:
+        u = _user(platform, handle)
+        page = platform.feeds.home(u.id, limit=limit)
+    data = {"items": [attrs.asdict(i) for i in page.items], "next_cursor": page.next_cursor, "degraded": page.degraded}
+    note = " (degraded: a backend was skipped)" if page.degraded else ""
+    emit(as_json, data, lambda: f"home feed of @{u.handle}{note}\n" + table(feed_rows(list(page.items)), FEED_HEADERS))
+
+
+@feed.command("rebuild")
+@click.argument("handles", nargs=-1)
+@click.option("--all", "all_users", is_flag=True, help="Every user (needs a store that can list users).")
+@json_option
+def feed_rebuild(handles: tuple[str, ...], all_users: bool, as_json: bool) -> None:
+    """Rebuild the cached home feeds of HANDLES from the store."""
+    if all_users:
+        raise click.UsageError("--all is not available: the store ports offer no way to list users yet; "
+                               "name the handles to rebuild")
+    if not handles:
+        raise click.UsageError("name at least one handle (or --all)")
+    lengths: dict[str, int] = {}
+    with open_platform() as platform:
+        users = [_user(platform, h) for h in handles]
+        with click.progressbar(users, label="rebuilding feeds", file=click.get_text_stream("stderr"),
+                               item_show_func=lambda u: f"@{u.handle}" if u else "") as bar:
+            for u in bar:
+                lengths[u.handle] = platform.feeds.rebuild(u.id)
+    emit(as_json, lengths, lambda: table([(f"@{h}", n) for h, n in lengths.items()], ("user", "feed length")))
+
+
+@click.group()
+def post() -> None:
+    """Inspect posts."""
+
+
+@post.command("show")
+@click.argument("post_id", type=int)
+@json_option
+def post_show(post_id: int, as_json: bool) -> None:
+    """Show a post by id."""
+    with open_platform() as platform:
+        p = platform.posts.get(post_id)
+        author = platform.users.get(p.author_id)
+    emit(as_json, {**attrs.asdict(p), "author": attrs.asdict(author.card)}, lambda: _fields([
+        ("id", p.id), ("author", f"@{author.handle} ({p.author_id})"), ("text", p.text), ("created", _time(p.created_at)),
+        ("edited", _time(p.edited_at)), ("likes", p.like_count), ("comments", p.comment_count),
+        ("media", ", ".join(f"{m.content_type} {m.url}" for m in p.media)),
+    ]))
+
+
+@click.command()
+@json_option
+def stats(as_json: bool) -> None:
+    """Outbox depth, each backend's readiness, and the events this process handled on opening."""
+    with open_platform() as platform:
+        data: dict[str, Any] = {
+            "outbox_pending": platform.deps.outbox.pending(),
+            "backends": platform.check(),
+            "events_handled": dict(platform.analytics.counts),
+        }
+    rows = [("outbox pending", data["outbox_pending"])]
+    rows += [(f"backend {role}", status) for role, status in data["backends"].items()]
+    rows += [(f"handled {kind}", n) for kind, n in sorted(data["events_handled"].items())]
+    emit(as_json, data, lambda: table(rows, ("stat", "value")))
+
+
+COMMANDS: list[click.Command] = [user, feed, post, stats]
