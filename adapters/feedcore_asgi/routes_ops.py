@@ -7,7 +7,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from feedcore.errors import NotFound
+from feedcore.errors import InvalidInput, NotFound
 from prometheus_client import CONTENT_TYPE_LATEST
 
 from .endpoint import Call, endpoint
@@ -53,7 +53,10 @@ def media_bytes(call: Call) -> Response:
     key = call.request.path_params["key"]
     if not key or any(part in ("", ".", "..") for part in key.split("/")):
         raise NotFound(f"no media {key[:80]}")
-    data, content_type = call.platform.deps.media.get(key)
+    try:
+        data, content_type = call.platform.deps.media.get(key)
+    except InvalidInput:  # a key the store refuses names nothing
+        raise NotFound(f"no media {key[:80]}") from None
     return Response(data, media_type=content_type, headers={"Cache-Control": _IMMUTABLE})
 
 
