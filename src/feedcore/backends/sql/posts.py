@@ -7,6 +7,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
 
 from ...errors import NotFound
 from ...events import Event
@@ -36,12 +37,24 @@ def _live_post(post_id: int) -> sa.Select[Any]:
     return sa.select(*_POST_COLUMNS).where(posts.c.id == post_id, posts.c.deleted_at.is_(None))
 
 
-def posts_by_authors_query(author_ids: Sequence[int], before: int | None, limit: int) -> sa.Select[Any]:
-    """Live post ids of ``author_ids`` below ``before``, newest first (index ix_posts_live_author_id)."""
-    query = sa.select(posts.c.id).where(posts.c.author_id.in_(author_ids), posts.c.deleted_at.is_(None))
-    if before is not None:
-        query = query.where(posts.c.id < before)
-    return query.order_by(posts.c.id.desc()).limit(limit)
+def posts_by_authors_query(author_ids: Sequence[int], before: int | None, limit: int,
+                           dialect: str = "sqlite") -> sa.Select[Any]:
+    """Live post ids of ``author_ids`` below ``before``, newest first, from ix_posts_live_author_id.
+
+    On PostgreSQL each author is a ``LATERAL`` index range of at most ``limit`` rows: a plain
+    ``author_id = ANY(...) ORDER BY id DESC LIMIT n`` tempts the planner into walking the
+    primary key backwards through every newer post, which is ruinous for quiet authors.
+    SQLite's planner already does one index range per ``IN`` value.
+    """
+    live = [posts.c.deleted_at.is_(None)] + ([posts.c.id < before] if before is not None else [])
+    if dialect != "postgresql":
+        query = sa.select(posts.c.id).where(posts.c.author_id.in_(author_ids), *live)
+        return query.order_by(posts.c.id.desc()).limit(limit)
+    authors = sa.func.unnest(sa.bindparam("authors", list(author_ids), type_=postgresql.ARRAY(sa.BigInteger)))
+    author = authors.table_valued("author_id").render_derived(name="a")
+    recent = (sa.select(posts.c.id).where(posts.c.author_id == author.c.author_id, *live)
+              .order_by(posts.c.id.desc()).limit(limit).lateral("p"))
+    return sa.select(recent.c.id).select_from(author).join(recent, sa.true()).order_by(recent.c.id.desc()).limit(limit)
 
 
 class SqlPosts(SqlBase, PostStore):
@@ -102,7 +115,7 @@ class SqlPosts(SqlBase, PostStore):
         for db, group in self._shards.group(author_ids).items():
             with self._read(db, "posts by authors", replica=True) as conn:
                 for part in chunks(group):
-                    found += conn.execute(posts_by_authors_query(part, before, limit)).scalars()
+                    found += conn.execute(posts_by_authors_query(part, before, limit, self._shards.dialect)).scalars()
         return heapq.nlargest(limit, found)
 
     def recount_interactions(self, post_ids: Iterable[int]) -> None:
