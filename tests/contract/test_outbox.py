@@ -70,7 +70,7 @@ def test_failed_publish_keeps_events_and_propagates(kit):
 def test_relay_drains_every_shard_once(kit):
     users = kit.users(10)
     events = [kit.event("user.registered", u.id, user_id=u.id) for u in users]
-    for user, event in zip(users, events):
+    for user, event in zip(users, events, strict=True):
         kit.store.update_profile(user.id, display_name=None, bio="b", events=[event])
     publish = Recorder()
     total = 0

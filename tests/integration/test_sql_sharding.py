@@ -54,14 +54,15 @@ def test_rows_live_on_the_shard_their_ids_name(sharded, dbs):
     assert {sharded.database_of(u.id) for u in users} == {0, 1}
     posts = [kit.post(u) for u in users]
     fan = users[0]
-    for user, post in zip(users[1:], posts[1:]):
+    for user, post in zip(users[1:], posts[1:], strict=True):
         sharded.add_follow(fan.id, user.id, kit.clock(), [kit.event("follow.created", fan.id)])
         sharded.add_reverse(user.id, fan.id, kit.clock())
         sharded.add_like(fan.id, post.id, kit.clock(), [kit.event("like.added", post.id)])
         kit.comment(post, fan)
 
     for db, dsn in enumerate(dbs.dsns):
-        def here(ids):
+
+        def here(ids, db=db):
             return {i for i in ids if shard_of(i) % 2 == db}
 
         assert _ids(dsn, "SELECT id FROM users") == here(u.id for u in users)
@@ -84,8 +85,9 @@ def test_parallel_relays_never_publish_an_event_twice(dbs):
     users = kit.users(20)
     for round_ in range(10):
         for user in users:
-            writer.update_profile(user.id, display_name=None, bio=f"b{round_}",
-                                  events=[kit.event("user.updated", user.id, round=round_)])
+            writer.update_profile(
+                user.id, display_name=None, bio=f"b{round_}", events=[kit.event("user.updated", user.id, round=round_)]
+            )
     assert writer.pending() == 200
 
     published: Counter[int] = Counter()
@@ -153,12 +155,15 @@ def _plan(dsn: str, query) -> str:
         return "\n".join(row[0] for row in conn.execute(f"EXPLAIN {sql}"))
 
 
-@pytest.mark.parametrize(("name", "index"), [
-    ("posts_by_authors", "ix_posts_live_author_id"),
-    ("followers page", "pk_followers"),
-    ("comments page", "ix_comments_post_id_id"),
-    ("liked", "ix_likes_user_id_post_id"),
-])
+@pytest.mark.parametrize(
+    ("name", "index"),
+    [
+        ("posts_by_authors", "ix_posts_live_author_id"),
+        ("followers page", "pk_followers"),
+        ("comments page", "ix_comments_post_id_id"),
+        ("liked", "ix_likes_user_id_post_id"),
+    ],
+)
 def test_hot_queries_use_their_index(sharded, dbs, name, index):
     """With enough rows for the planner to care (1,000 authors, 20,000 posts, filled by SQL)."""
     store = _store(dbs.urls[:1])  # one database holds everything
@@ -173,16 +178,26 @@ def test_hot_queries_use_their_index(sharded, dbs, name, index):
     finally:
         store.close()
     with psycopg.connect(dbs.dsns[0], autocommit=True) as conn:
-        conn.execute("INSERT INTO users (id, handle, handle_key, display_name, password_hash, created_at) "
-                     "SELECT g, 'u' || g, 'u' || g, 'U', 'h', 0 FROM generate_series(1, 1000) g")
-        conn.execute("INSERT INTO posts (id, author_id, text, media, created_at) "
-                     "SELECT 10000 + g, 1 + g % 1000, 't', '[]', 0 FROM generate_series(1, 20000) g")
-        conn.execute("INSERT INTO followers (followee_id, follower_id, created_at) "
-                     "SELECT 1 + g % 1000, g, 0 FROM generate_series(1, 20000) g")
-        conn.execute("INSERT INTO likes (post_id, user_id, created_at) "
-                     "SELECT 10001 + g % 20000, 1 + g % 1000, 0 FROM generate_series(1, 20000) g")
-        conn.execute("INSERT INTO comments (id, post_id, author_id, text, created_at) "
-                     "SELECT g, 10001 + g % 20000, 1, 'c', 0 FROM generate_series(1, 20000) g")
+        conn.execute(
+            "INSERT INTO users (id, handle, handle_key, display_name, password_hash, created_at) "
+            "SELECT g, 'u' || g, 'u' || g, 'U', 'h', 0 FROM generate_series(1, 1000) g"
+        )
+        conn.execute(
+            "INSERT INTO posts (id, author_id, text, media, created_at) "
+            "SELECT 10000 + g, 1 + g % 1000, 't', '[]', 0 FROM generate_series(1, 20000) g"
+        )
+        conn.execute(
+            "INSERT INTO followers (followee_id, follower_id, created_at) "
+            "SELECT 1 + g % 1000, g, 0 FROM generate_series(1, 20000) g"
+        )
+        conn.execute(
+            "INSERT INTO likes (post_id, user_id, created_at) "
+            "SELECT 10001 + g % 20000, 1 + g % 1000, 0 FROM generate_series(1, 20000) g"
+        )
+        conn.execute(
+            "INSERT INTO comments (id, post_id, author_id, text, created_at) "
+            "SELECT g, 10001 + g % 20000, 1, 'c', 0 FROM generate_series(1, 20000) g"
+        )
         conn.execute("ANALYZE")
     query = {
         "posts_by_authors": lambda: posts_by_authors_query([u.id for u in users] + [7, 8], None, 20, "postgresql"),

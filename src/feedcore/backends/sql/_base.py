@@ -25,7 +25,7 @@ IN_CHUNK = 500
 
 def chunks(items: Sequence[T], size: int = IN_CHUNK) -> Iterator[Sequence[T]]:
     for start in range(0, len(items), size):
-        yield items[start:start + size]
+        yield items[start : start + size]
 
 
 @contextlib.contextmanager
@@ -41,7 +41,9 @@ def translate_errors(what: str) -> Iterator[None]:
     except sa.exc.DataError as exc:
         raise InvalidInput(f"{what}: a value does not fit its column") from exc
     except sa.exc.SQLAlchemyError as exc:  # OperationalError, InterfaceError, pool TimeoutError, ...
-        raise Unavailable(f"{what}: the database failed ({type(exc.orig if isinstance(exc, sa.exc.DBAPIError) else exc).__name__})") from exc
+        raise Unavailable(
+            f"{what}: the database failed ({type(exc.orig if isinstance(exc, sa.exc.DBAPIError) else exc).__name__})"
+        ) from exc
 
 
 class SqlBase:
@@ -72,11 +74,20 @@ class SqlBase:
     def _emit(conn: sa.Connection, events: Sequence[Event], shard: int) -> None:
         """Write ``events`` to the outbox inside ``conn``'s transaction."""
         if events:
-            conn.execute(outbox.insert(), [
-                {"id": e.id, "type": e.type, "key": e.key, "payload": dict(e.payload), "created_at": e.created_at,
-                 "shard": shard}
-                for e in events
-            ])
+            conn.execute(
+                outbox.insert(),
+                [
+                    {
+                        "id": e.id,
+                        "type": e.type,
+                        "key": e.key,
+                        "payload": dict(e.payload),
+                        "created_at": e.created_at,
+                        "shard": shard,
+                    }
+                    for e in events
+                ],
+            )
 
     def _changed(self, conn: sa.Connection, result: sa.CursorResult[Any], events: Sequence[Event], id_: int) -> bool:
         """True, writing ``events`` on ``id_``'s shard, if ``result`` touched a row."""

@@ -39,7 +39,9 @@ def liked_query(user_id: int, post_ids: Sequence[int]) -> sa.Select[Any]:
 class SqlInteractions(SqlBase, InteractionStore):
     def add_like(self, user_id: int, post_id: int, created_at: float, events: Sequence[Event] = ()) -> bool:
         with self._write(self._shards.db_of(post_id), "add like") as conn:
-            done = conn.execute(self._insert_ignore(likes, {"post_id": post_id, "user_id": user_id, "created_at": created_at}))
+            done = conn.execute(
+                self._insert_ignore(likes, {"post_id": post_id, "user_id": user_id, "created_at": created_at})
+            )
             return self._changed(conn, done, events, post_id)
 
     def remove_like(self, user_id: int, post_id: int, events: Sequence[Event] = ()) -> bool:
@@ -53,10 +55,16 @@ class SqlInteractions(SqlBase, InteractionStore):
 
     def add_comment(self, comment: Comment, events: Sequence[Event] = ()) -> None:
         with self._write(self._shards.db_of(comment.id), "add comment") as conn:
-            conn.execute(comments.insert().values(
-                id=comment.id, post_id=comment.post_id, author_id=comment.author_id, text=comment.text,
-                created_at=comment.created_at, deleted=False,
-            ))
+            conn.execute(
+                comments.insert().values(
+                    id=comment.id,
+                    post_id=comment.post_id,
+                    author_id=comment.author_id,
+                    text=comment.text,
+                    created_at=comment.created_at,
+                    deleted=False,
+                )
+            )
             self._emit(conn, events, shard_of(comment.id))
 
     def get_comment(self, comment_id: int) -> Comment | None:

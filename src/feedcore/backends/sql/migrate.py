@@ -18,7 +18,7 @@ from ...settings import Settings
 from ._base import translate_errors
 from .shards import WRITE_OPTION, ShardMap
 
-__all__ = ["MIGRATIONS", "migrate", "upgrade", "alembic_config"]
+__all__ = ["MIGRATIONS", "alembic_config", "migrate", "upgrade"]
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 

@@ -17,16 +17,23 @@ from ...ports import PostStore
 from ._base import SqlBase, chunks
 from .schema import comments, likes, media, posts
 
-__all__ = ["SqlPosts", "posts_by_authors_query", "post_from_row"]
+__all__ = ["SqlPosts", "post_from_row", "posts_by_authors_query"]
 
 _POST_COLUMNS = [c for c in posts.c if c.name != "deleted_at"]
 
 
 def post_from_row(row: sa.Row[Any]) -> Post:
     m = row._mapping
-    return Post(id=m["id"], author_id=m["author_id"], text=m["text"], created_at=m["created_at"],
-                media=tuple(MediaRef(**ref) for ref in m["media"]), edited_at=m["edited_at"],
-                like_count=m["like_count"], comment_count=m["comment_count"])
+    return Post(
+        id=m["id"],
+        author_id=m["author_id"],
+        text=m["text"],
+        created_at=m["created_at"],
+        media=tuple(MediaRef(**ref) for ref in m["media"]),
+        edited_at=m["edited_at"],
+        like_count=m["like_count"],
+        comment_count=m["comment_count"],
+    )
 
 
 def _media_from_row(row: sa.Row[Any]) -> Media:
@@ -37,8 +44,9 @@ def _live_post(post_id: int) -> sa.Select[Any]:
     return sa.select(*_POST_COLUMNS).where(posts.c.id == post_id, posts.c.deleted_at.is_(None))
 
 
-def posts_by_authors_query(author_ids: Sequence[int], before: int | None, limit: int,
-                           dialect: str = "sqlite") -> sa.Select[Any]:
+def posts_by_authors_query(
+    author_ids: Sequence[int], before: int | None, limit: int, dialect: str = "sqlite"
+) -> sa.Select[Any]:
     """Live post ids of ``author_ids`` below ``before``, newest first, from ix_posts_live_author_id.
 
     On PostgreSQL each author is a ``LATERAL`` index range of at most ``limit`` rows: a plain
@@ -52,8 +60,13 @@ def posts_by_authors_query(author_ids: Sequence[int], before: int | None, limit:
         return query.order_by(posts.c.id.desc()).limit(limit)
     authors = sa.func.unnest(sa.bindparam("authors", list(author_ids), type_=postgresql.ARRAY(sa.BigInteger)))
     author = authors.table_valued("author_id").render_derived(name="a")
-    recent = (sa.select(posts.c.id).where(posts.c.author_id == author.c.author_id, *live)
-              .order_by(posts.c.id.desc()).limit(limit).lateral("p"))
+    recent = (
+        sa.select(posts.c.id)
+        .where(posts.c.author_id == author.c.author_id, *live)
+        .order_by(posts.c.id.desc())
+        .limit(limit)
+        .lateral("p")
+    )
     return sa.select(recent.c.id).select_from(author).join(recent, sa.true()).order_by(recent.c.id.desc()).limit(limit)
 
 
@@ -70,10 +83,18 @@ class SqlPosts(SqlBase, PostStore):
     def create_post(self, post: Post, events: Sequence[Event] = ()) -> None:
         refs = [{"id": m.id, "url": m.url, "content_type": m.content_type, "size": m.size} for m in post.media]
         with self._write(self._shards.db_of(post.id), "create post") as conn:
-            conn.execute(posts.insert().values(
-                id=post.id, author_id=post.author_id, text=post.text, media=refs, created_at=post.created_at,
-                edited_at=post.edited_at, like_count=post.like_count, comment_count=post.comment_count,
-            ))
+            conn.execute(
+                posts.insert().values(
+                    id=post.id,
+                    author_id=post.author_id,
+                    text=post.text,
+                    media=refs,
+                    created_at=post.created_at,
+                    edited_at=post.edited_at,
+                    like_count=post.like_count,
+                    comment_count=post.comment_count,
+                )
+            )
             if refs:
                 conn.execute(media.update().where(media.c.id.in_([r["id"] for r in refs])).values(post_id=post.id))
             self._bump(conn, post.author_id, "post_count", 1)
@@ -81,7 +102,8 @@ class SqlPosts(SqlBase, PostStore):
 
     def get_posts(self, post_ids: Iterable[int]) -> dict[int, Post]:
         rows = self._select_many(
-            post_ids, "get posts",
+            post_ids,
+            "get posts",
             lambda ids: sa.select(*_POST_COLUMNS).where(posts.c.id.in_(ids), posts.c.deleted_at.is_(None)),
         )
         return {row.id: post_from_row(row) for row in rows}
@@ -101,8 +123,9 @@ class SqlPosts(SqlBase, PostStore):
             row = conn.execute(_live_post(post_id)).first()
             if row is None:
                 return None
-            done = conn.execute(posts.update().where(posts.c.id == post_id, posts.c.deleted_at.is_(None))
-                                .values(deleted_at=deleted_at))
+            done = conn.execute(
+                posts.update().where(posts.c.id == post_id, posts.c.deleted_at.is_(None)).values(deleted_at=deleted_at)
+            )
             if not self._changed(conn, done, events, post_id):
                 return None  # deleted concurrently
             self._bump(conn, row.author_id, "post_count", -1)
@@ -119,12 +142,20 @@ class SqlPosts(SqlBase, PostStore):
         return heapq.nlargest(limit, found)
 
     def recount_interactions(self, post_ids: Iterable[int]) -> None:
-        like_count = (sa.select(sa.func.count()).select_from(likes).where(likes.c.post_id == posts.c.id)
-                      .scalar_subquery())
-        comment_count = (sa.select(sa.func.count()).select_from(comments)
-                         .where(comments.c.post_id == posts.c.id, comments.c.deleted.is_(False)).scalar_subquery())
+        like_count = (
+            sa.select(sa.func.count()).select_from(likes).where(likes.c.post_id == posts.c.id).scalar_subquery()
+        )
+        comment_count = (
+            sa.select(sa.func.count())
+            .select_from(comments)
+            .where(comments.c.post_id == posts.c.id, comments.c.deleted.is_(False))
+            .scalar_subquery()
+        )
         for db, group in self._shards.group(post_ids).items():
             with self._write(db, "recount interactions") as conn:
                 for part in chunks(group):
-                    conn.execute(posts.update().where(posts.c.id.in_(part))
-                                 .values(like_count=like_count, comment_count=comment_count))
+                    conn.execute(
+                        posts.update()
+                        .where(posts.c.id.in_(part))
+                        .values(like_count=like_count, comment_count=comment_count)
+                    )

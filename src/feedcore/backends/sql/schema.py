@@ -14,11 +14,11 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-__all__ = ["metadata", "users", "media", "posts", "follows", "followers", "likes", "comments", "outbox"]
+__all__ = ["comments", "followers", "follows", "likes", "media", "metadata", "outbox", "posts", "users"]
 
 # BIGINT on PostgreSQL; INTEGER on SQLite, where an INTEGER PRIMARY KEY is the 64-bit rowid.
 Id = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
-Time = sa.Double()
+Time: sa.Double[float] = sa.Double()
 
 metadata = sa.MetaData(
     naming_convention={
@@ -35,7 +35,8 @@ def _count(name: str) -> sa.Column[int]:
 
 
 users = sa.Table(
-    "users", metadata,
+    "users",
+    metadata,
     sa.Column("id", Id, primary_key=True, autoincrement=False),
     sa.Column("handle", sa.String(64), nullable=False),
     sa.Column("handle_key", sa.String(64), nullable=False, unique=True),  # lower(handle)
@@ -49,7 +50,8 @@ users = sa.Table(
 )
 
 media = sa.Table(
-    "media", metadata,
+    "media",
+    metadata,
     sa.Column("id", Id, primary_key=True, autoincrement=False),
     sa.Column("owner_id", sa.BigInteger, sa.ForeignKey("users.id"), nullable=False),
     sa.Column("key", sa.Text, nullable=False),
@@ -62,7 +64,8 @@ media = sa.Table(
 )
 
 posts = sa.Table(
-    "posts", metadata,
+    "posts",
+    metadata,
     sa.Column("id", Id, primary_key=True, autoincrement=False),
     sa.Column("author_id", sa.BigInteger, sa.ForeignKey("users.id"), nullable=False),
     sa.Column("text", sa.Text, nullable=False),
@@ -75,13 +78,17 @@ posts = sa.Table(
 )
 # Feed rebuild and author timelines: live posts of some authors, newest first.
 sa.Index(
-    "ix_posts_live_author_id", posts.c.author_id, posts.c.id,
-    postgresql_where=posts.c.deleted_at.is_(None), sqlite_where=posts.c.deleted_at.is_(None),
+    "ix_posts_live_author_id",
+    posts.c.author_id,
+    posts.c.id,
+    postgresql_where=posts.c.deleted_at.is_(None),
+    sqlite_where=posts.c.deleted_at.is_(None),
 )
 
 # Forward edge, on the follower's shard: "whom does X follow".
 follows = sa.Table(
-    "follows", metadata,
+    "follows",
+    metadata,
     sa.Column("follower_id", sa.BigInteger, sa.ForeignKey("users.id"), primary_key=True),
     sa.Column("followee_id", sa.BigInteger, primary_key=True),
     sa.Column("created_at", Time, nullable=False),
@@ -89,7 +96,8 @@ follows = sa.Table(
 
 # Reverse edge, on the followee's shard: "who follows X" (paged by the primary key).
 followers = sa.Table(
-    "followers", metadata,
+    "followers",
+    metadata,
     sa.Column("followee_id", sa.BigInteger, sa.ForeignKey("users.id"), primary_key=True),
     sa.Column("follower_id", sa.BigInteger, primary_key=True),
     sa.Column("created_at", Time, nullable=False),
@@ -97,7 +105,8 @@ followers = sa.Table(
 
 # On the post's shard. The primary key serves counts per post; the index serves liked().
 likes = sa.Table(
-    "likes", metadata,
+    "likes",
+    metadata,
     sa.Column("post_id", sa.BigInteger, sa.ForeignKey("posts.id"), primary_key=True),
     sa.Column("user_id", sa.BigInteger, primary_key=True),
     sa.Column("created_at", Time, nullable=False),
@@ -105,7 +114,8 @@ likes = sa.Table(
 sa.Index("ix_likes_user_id_post_id", likes.c.user_id, likes.c.post_id)
 
 comments = sa.Table(
-    "comments", metadata,
+    "comments",
+    metadata,
     sa.Column("id", Id, primary_key=True, autoincrement=False),
     sa.Column("post_id", sa.BigInteger, sa.ForeignKey("posts.id"), nullable=False),
     sa.Column("author_id", sa.BigInteger, nullable=False),
@@ -117,7 +127,8 @@ sa.Index("ix_comments_post_id_id", comments.c.post_id, comments.c.id)
 
 # Events waiting for the relay; the id is the event id, so ORDER BY id is oldest first.
 outbox = sa.Table(
-    "outbox", metadata,
+    "outbox",
+    metadata,
     sa.Column("id", Id, primary_key=True, autoincrement=False),
     sa.Column("type", sa.String(64), nullable=False),
     sa.Column("key", sa.BigInteger, nullable=False),

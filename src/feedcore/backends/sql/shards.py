@@ -7,7 +7,8 @@ primaries and serve only stale-tolerant reads.
 Connection pooling
 ------------------
 Each database gets a SQLAlchemy ``QueuePool`` of ``settings.database_pool_size`` connections
-(plus as many overflow), with ``pool_pre_ping``. Nothing relies on session state (no ``SET``,
+(plus as many overflow), with ``pool_pre_ping``, a 10 s wait for a free connection and a 5 s
+connect timeout unless the URL sets ``connect_timeout``. Nothing relies on session state (no ``SET``,
 no advisory locks, no ``LISTEN``, no temporary tables), so PgBouncer in *transaction* pooling
 mode works. psycopg 3 prepares a statement server-side after 5 executions, which older
 PgBouncer versions cannot follow between server connections: add ``pgbouncer=true`` to a
@@ -39,12 +40,13 @@ from sqlalchemy.pool import StaticPool
 from ...errors import ConfigurationError
 from ...ids import shard_of
 
-__all__ = ["ShardMap", "normalize_url", "split_urls", "create_engine", "WRITE_OPTION"]
+__all__ = ["WRITE_OPTION", "ShardMap", "create_engine", "normalize_url", "split_urls"]
 
 WRITE_OPTION = "feedcore_write"
 """Execution option that makes SQLite begin with ``BEGIN IMMEDIATE``."""
 
 SQLITE_BUSY_TIMEOUT_MS = 5000
+PG_CONNECT_TIMEOUT_S = 5
 _TRUE = {"1", "true", "yes", "on"}
 
 
@@ -62,7 +64,9 @@ def normalize_url(url: str) -> URL:
     if parsed.drivername in ("postgres", "postgresql"):
         parsed = parsed.set(drivername="postgresql+psycopg")
     if parsed.drivername not in ("postgresql+psycopg", "sqlite", "sqlite+pysqlite"):
-        raise ConfigurationError(f"the SQL store speaks sqlite:// and postgresql+psycopg://, not {parsed.drivername}://")
+        raise ConfigurationError(
+            f"the SQL store speaks sqlite:// and postgresql+psycopg://, not {parsed.drivername}://"
+        )
     return parsed
 
 
@@ -75,9 +79,15 @@ def create_engine(url: str, pool_size: int) -> sa.Engine:
     query = dict(parsed.query)
     if str(query.pop("pgbouncer", "")).lower() in _TRUE:
         connect_args["prepare_threshold"] = None
+    if "connect_timeout" not in query:
+        connect_args["connect_timeout"] = PG_CONNECT_TIMEOUT_S
     parsed = parsed.set(query=query)
     return sa.create_engine(
-        parsed, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True, pool_timeout=10,
+        parsed,
+        pool_size=pool_size,
+        max_overflow=pool_size,
+        pool_pre_ping=True,
+        pool_timeout=10,
         connect_args=connect_args,
     )
 
@@ -89,7 +99,11 @@ def _sqlite_engine(url: URL, pool_size: int) -> sa.Engine:
     else:
         Path(database).expanduser().absolute().parent.mkdir(parents=True, exist_ok=True)
         engine = sa.create_engine(
-            url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True, pool_timeout=10,
+            url,
+            pool_size=pool_size,
+            max_overflow=pool_size,
+            pool_pre_ping=True,
+            pool_timeout=10,
             connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
         )
 
@@ -97,8 +111,12 @@ def _sqlite_engine(url: URL, pool_size: int) -> sa.Engine:
     def _connect(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.isolation_level = None  # transactions are begun by _begin below
         cursor = dbapi_connection.cursor()
-        for pragma in ("journal_mode=WAL", "foreign_keys=ON", f"busy_timeout={SQLITE_BUSY_TIMEOUT_MS}",
-                       "synchronous=NORMAL"):
+        for pragma in (
+            "journal_mode=WAL",
+            "foreign_keys=ON",
+            f"busy_timeout={SQLITE_BUSY_TIMEOUT_MS}",
+            "synchronous=NORMAL",
+        ):
             cursor.execute(f"PRAGMA {pragma}")
         cursor.close()
 
@@ -147,6 +165,10 @@ class ShardMap:
     def engine(self, db: int, replica: bool = False) -> sa.Engine:
         return (self.replicas if replica else self.primaries)[db]
 
+    def engines(self) -> list[sa.Engine]:
+        """Every distinct engine, primaries first."""
+        return list({id(e): e for e in self.primaries + self.replicas}.values())
+
     def dispose(self) -> None:
-        for engine in {id(e): e for e in self.primaries + self.replicas}.values():
+        for engine in self.engines():
             engine.dispose()

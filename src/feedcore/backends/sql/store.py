@@ -26,8 +26,9 @@ class SqlStore(SqlUsers, SqlPosts, SqlGraph, SqlInteractions, SqlOutbox):
     Thread-safe.
     """
 
-    def __init__(self, urls: list[str], *, replica_urls: list[str] | None = None, logical_shards: int = 16,
-                 pool_size: int = 10) -> None:
+    def __init__(
+        self, urls: list[str], *, replica_urls: list[str] | None = None, logical_shards: int = 16, pool_size: int = 10
+    ) -> None:
         self._shards = ShardMap(urls, replica_urls or [], pool_size)
         self._logical_shards = logical_shards
         self._closed = False
@@ -36,8 +37,12 @@ class SqlStore(SqlUsers, SqlPosts, SqlGraph, SqlInteractions, SqlOutbox):
     def from_url(cls, url: str, settings: Settings) -> SqlStore:
         """``url``: one database URL or several separated by commas or whitespace. Replicas,
         shard count and pool size come from ``settings``."""
-        return cls(split_urls(url), replica_urls=settings.replica_urls, logical_shards=settings.logical_shards,
-                   pool_size=settings.database_pool_size)
+        return cls(
+            split_urls(url),
+            replica_urls=settings.replica_urls,
+            logical_shards=settings.logical_shards,
+            pool_size=settings.database_pool_size,
+        )
 
     @property
     def databases(self) -> int:
@@ -54,10 +59,9 @@ class SqlStore(SqlUsers, SqlPosts, SqlGraph, SqlInteractions, SqlOutbox):
             upgrade(engine)
 
     def check(self) -> None:
-        for db in range(len(self._shards)):
-            for replica in (False, True):
-                with translate_errors("check"), self._shards.engine(db, replica).connect() as conn:
-                    conn.execute(sa.text("SELECT 1"))
+        for engine in self._shards.engines():
+            with translate_errors("check"), engine.connect() as conn:
+                conn.execute(sa.text("SELECT 1"))
 
     def close(self) -> None:
         if not self._closed:

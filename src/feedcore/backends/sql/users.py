@@ -22,9 +22,16 @@ _USER_COLUMNS = [c for c in users.c if c.name not in ("handle_key", "password_ha
 
 def user_from_row(row: sa.Row[Any]) -> User:
     m = row._mapping
-    return User(id=m["id"], handle=m["handle"], display_name=m["display_name"], created_at=m["created_at"],
-                bio=m["bio"], follower_count=m["follower_count"], following_count=m["following_count"],
-                post_count=m["post_count"])
+    return User(
+        id=m["id"],
+        handle=m["handle"],
+        display_name=m["display_name"],
+        created_at=m["created_at"],
+        bio=m["bio"],
+        follower_count=m["follower_count"],
+        following_count=m["following_count"],
+        post_count=m["post_count"],
+    )
 
 
 class SqlUsers(SqlBase, UserStore):
@@ -39,18 +46,28 @@ class SqlUsers(SqlBase, UserStore):
             raise InvalidInput(f"user id {user.id} does not name the shard of handle {user.handle!r}")
         try:
             with self._write(db, "create user") as conn:
-                conn.execute(users.insert().values(
-                    id=user.id, handle=user.handle, handle_key=user.handle.lower(), display_name=user.display_name,
-                    bio=user.bio, password_hash=password_hash, created_at=user.created_at,
-                    follower_count=user.follower_count, following_count=user.following_count,
-                    post_count=user.post_count,
-                ))
+                conn.execute(
+                    users.insert().values(
+                        id=user.id,
+                        handle=user.handle,
+                        handle_key=user.handle.lower(),
+                        display_name=user.display_name,
+                        bio=user.bio,
+                        password_hash=password_hash,
+                        created_at=user.created_at,
+                        follower_count=user.follower_count,
+                        following_count=user.following_count,
+                        post_count=user.post_count,
+                    )
+                )
                 self._emit(conn, events, shard_of(user.id))
         except Conflict as exc:
             raise Conflict(f"the handle @{user.handle} is taken", code="handle_taken") from exc
 
     def get_users(self, user_ids: Iterable[int]) -> dict[int, User]:
-        rows = self._select_many(user_ids, "get users", lambda ids: sa.select(*_USER_COLUMNS).where(users.c.id.in_(ids)))
+        rows = self._select_many(
+            user_ids, "get users", lambda ids: sa.select(*_USER_COLUMNS).where(users.c.id.in_(ids))
+        )
         return {row.id: user_from_row(row) for row in rows}
 
     def user_by_handle(self, handle: str) -> User | None:
@@ -75,4 +92,3 @@ class SqlUsers(SqlBase, UserStore):
                 raise NotFound(f"no user {user_id}")
             self._emit(conn, events, shard_of(user_id))
         return user_from_row(row)
-

@@ -16,8 +16,9 @@ connection = config.attributes.get("connection")
 if connection is None:
     context.configure(url=config.get_main_option("sqlalchemy.url"), target_metadata=metadata, literal_binds=True)
 else:
-    context.configure(connection=connection, target_metadata=metadata,
-                      render_as_batch=connection.dialect.name == "sqlite")
+    context.configure(
+        connection=connection, target_metadata=metadata, render_as_batch=connection.dialect.name == "sqlite"
+    )
 
 with context.begin_transaction():
     context.run_migrations()

@@ -17,7 +17,7 @@ depends_on = None
 
 # Frozen here on purpose: later revisions change the schema, this one never does.
 Id = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
-Time = sa.Double()
+Time: sa.Double[float] = sa.Double()
 
 
 def _id() -> sa.Column[int]:
@@ -38,7 +38,9 @@ def upgrade() -> None:
         sa.Column("bio", sa.Text, nullable=False, server_default=""),
         sa.Column("password_hash", sa.Text, nullable=False),
         sa.Column("created_at", Time, nullable=False),
-        _count("follower_count"), _count("following_count"), _count("post_count"),
+        _count("follower_count"),
+        _count("following_count"),
+        _count("post_count"),
         sa.PrimaryKeyConstraint("id", name="pk_users"),
         sa.UniqueConstraint("handle_key", name="uq_users_handle_key"),
     )
@@ -58,13 +60,16 @@ def upgrade() -> None:
     op.create_table(
         "posts",
         _id(),
-        sa.Column("author_id", sa.BigInteger, sa.ForeignKey("users.id", name="fk_posts_author_id_users"), nullable=False),
+        sa.Column(
+            "author_id", sa.BigInteger, sa.ForeignKey("users.id", name="fk_posts_author_id_users"), nullable=False
+        ),
         sa.Column("text", sa.Text, nullable=False),
         sa.Column("media", sa.JSON, nullable=False),
         sa.Column("created_at", Time, nullable=False),
         sa.Column("edited_at", Time, nullable=True),
         sa.Column("deleted_at", Time, nullable=True),
-        _count("like_count"), _count("comment_count"),
+        _count("like_count"),
+        _count("comment_count"),
         sa.PrimaryKeyConstraint("id", name="pk_posts"),
     )
     live = sa.text("deleted_at IS NULL")
@@ -72,7 +77,9 @@ def upgrade() -> None:
     for table, owner, other in (("follows", "follower_id", "followee_id"), ("followers", "followee_id", "follower_id")):
         op.create_table(
             table,
-            sa.Column(owner, sa.BigInteger, sa.ForeignKey("users.id", name=f"fk_{table}_{owner}_users"), nullable=False),
+            sa.Column(
+                owner, sa.BigInteger, sa.ForeignKey("users.id", name=f"fk_{table}_{owner}_users"), nullable=False
+            ),
             sa.Column(other, sa.BigInteger, nullable=False),
             sa.Column("created_at", Time, nullable=False),
             sa.PrimaryKeyConstraint(owner, other, name=f"pk_{table}"),
@@ -88,7 +95,9 @@ def upgrade() -> None:
     op.create_table(
         "comments",
         _id(),
-        sa.Column("post_id", sa.BigInteger, sa.ForeignKey("posts.id", name="fk_comments_post_id_posts"), nullable=False),
+        sa.Column(
+            "post_id", sa.BigInteger, sa.ForeignKey("posts.id", name="fk_comments_post_id_posts"), nullable=False
+        ),
         sa.Column("author_id", sa.BigInteger, nullable=False),
         sa.Column("text", sa.Text, nullable=False),
         sa.Column("created_at", Time, nullable=False),
