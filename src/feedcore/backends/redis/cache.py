@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Self
 
+from redis.cluster import RedisCluster
+
 from ...settings import Settings
 from .client import Client, connect, translated
 from .content import RedisContent, RedisSessions
@@ -21,16 +23,15 @@ class RedisCache(RedisTimelines, RedisContent, RedisSessions, RedisRateLimiter):
     :class:`feedcore.errors.Unavailable`. Keys start with ``namespace``.
     """
 
-    def __init__(self, client: Client, *, namespace: str = "feedcore", cluster: bool = False) -> None:
-        super().__init__(client, cluster=cluster)
+    def __init__(self, client: Client, *, namespace: str = "feedcore") -> None:
+        super().__init__(client)
         self._keys = Keys(namespace)
 
     @classmethod
     def from_url(cls, url: str, settings: Settings) -> Self:
         """``redis://``, ``rediss://`` or ``redis+cluster://`` (also ``redis://…?cluster=true``).
         Connects lazily; raises ConfigurationError for a malformed URL."""
-        client, cluster = connect(url)
-        return cls(client, namespace=settings.namespace, cluster=cluster)
+        return cls(connect(url), namespace=settings.namespace)
 
     @property
     def namespace(self) -> str:
@@ -42,8 +43,8 @@ class RedisCache(RedisTimelines, RedisContent, RedisSessions, RedisRateLimiter):
 
     def close(self) -> None:
         with translated("close"):
-            if self._cluster:  # RedisCluster.close() leaves the nodes' pools connected
-                for node in self._client.get_nodes():
+            if isinstance(self._client, RedisCluster):  # its close() leaves the nodes' pools connected
+                for node in self._client.get_nodes():  # type: ignore[no-untyped-call]
                     if node.redis_connection is not None:
                         node.redis_connection.connection_pool.disconnect()
             self._client.close()

@@ -9,12 +9,13 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import redis
 import redis.cluster
+from redis.crc import key_slot
 from redis.exceptions import NoScriptError, RedisClusterException, RedisError
 
 from ...errors import ConfigurationError, Unavailable
 from .scripts import ALL, Script
 
-__all__ = ["connect", "translated", "RedisConnection"]
+__all__ = ["RedisConnection", "connect", "translated"]
 
 Client = redis.Redis | redis.cluster.RedisCluster
 
@@ -26,8 +27,8 @@ _DEFAULTS: dict[str, Any] = {
 }
 
 
-def connect(url: str) -> tuple[Client, bool]:
-    """A client for ``url`` and whether it speaks to a cluster.
+def connect(url: str) -> Client:
+    """A client for ``url``: a RedisCluster or a plain Redis.
 
     ``redis+cluster://host:port`` or ``?cluster=true`` selects Redis Cluster (``host:port`` is
     any one node). Query parameters such as ``socket_timeout`` override the defaults above.
@@ -40,8 +41,8 @@ def connect(url: str) -> tuple[Client, bool]:
     plain = urlunsplit((scheme, parts.netloc, parts.path, urlencode([(k, v) for k, v in query if k != "cluster"]), ""))
     try:
         if cluster:
-            return redis.cluster.RedisCluster.from_url(plain, **_DEFAULTS), True
-        return redis.Redis.from_url(plain, **_DEFAULTS), False
+            return redis.cluster.RedisCluster.from_url(plain, **_DEFAULTS)
+        return redis.Redis.from_url(plain, **_DEFAULTS)
     except (ValueError, TypeError) as exc:
         raise ConfigurationError(f"bad Redis URL {url!r}: {exc}") from exc
     except (RedisError, RedisClusterException) as exc:
@@ -60,9 +61,8 @@ def translated(what: str) -> Iterator[None]:
 class RedisConnection:
     """What the port mixins share: the client, the key names and script calls."""
 
-    def __init__(self, client: Client, *, cluster: bool) -> None:
+    def __init__(self, client: Client) -> None:
         self._client = client
-        self._cluster = cluster
 
     def _load_scripts(self) -> None:
         for script in ALL:
@@ -94,9 +94,9 @@ class RedisConnection:
 
     def _slot_groups(self, keys: Sequence[str]) -> list[list[str]]:
         """``keys`` split into groups that one script call may touch together."""
-        if not self._cluster:
+        if not isinstance(self._client, redis.cluster.RedisCluster):
             return [list(keys)]
         groups: dict[int, list[str]] = {}
         for key in keys:
-            groups.setdefault(self._client.keyslot(key), []).append(key)
+            groups.setdefault(key_slot(key.encode()), []).append(key)
         return list(groups.values())

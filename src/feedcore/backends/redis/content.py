@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, cast
 
 import attrs
+from redis.cluster import RedisCluster
 
 from ...model import Session
 from ...ports.caches import ContentCache, SessionStore
@@ -27,8 +28,10 @@ class RedisContent(RedisConnection, ContentCache):
             return {}
         keys = [self._keys.content(kind, i) for i in wanted]
         with translated("content get"):
-            values = self._client.mget_nonatomic(keys) if self._cluster else self._client.mget(keys)
-        return {i: v for i, v in zip(wanted, values) if v is not None}
+            client = self._client
+            values = client.mget_nonatomic(keys) if isinstance(client, RedisCluster) else client.mget(keys)
+        values = cast("list[bytes | None]", values)  # the client never decodes responses
+        return {i: v for i, v in zip(wanted, values, strict=True) if v is not None}
 
     def set_many(self, kind: str, values: Mapping[int, bytes], ttl: float) -> None:
         if ttl <= 0:

@@ -7,7 +7,7 @@ import attrs
 
 from ...ports.caches import Timeline
 
-__all__ = ["Keys", "member", "SENTINEL"]
+__all__ = ["SENTINEL", "Keys", "member"]
 
 SENTINEL = b"0"
 """The member (score 0) that marks a timeline as materialised, even when it holds no posts."""

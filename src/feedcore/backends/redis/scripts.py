@@ -10,7 +10,7 @@ import hashlib
 
 import attrs
 
-__all__ = ["Script", "ADD", "REPLACE", "RANGE", "GCRA", "ALL"]
+__all__ = ["ADD", "ALL", "GCRA", "RANGE", "REPLACE", "Script"]
 
 
 @attrs.frozen

@@ -50,8 +50,8 @@ class RedisTimelines(RedisConnection, TimelineCache):
 
         def build(pipe: Any) -> None:
             for chunk in key_chunks:
-                for args in post_chunks:
-                    pipe.execute_command("EVALSHA", ADD.sha, len(chunk), *chunk, max_len, *args)  # cluster pipelines block .evalsha()
+                for args in post_chunks:  # (cluster pipelines refuse .evalsha(), not the command)
+                    pipe.execute_command("EVALSHA", ADD.sha, len(chunk), *chunk, max_len, *args)
 
         with translated("timeline add"):
             counts = self._pipelined(build)
