@@ -6,6 +6,7 @@ import heapq
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+import attrs
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 
@@ -73,7 +74,7 @@ def posts_by_authors_query(
 class SqlPosts(SqlBase, PostStore):
     def add_media(self, media_: Media, events: Sequence[Event] = ()) -> None:
         with self._write(self._shards.db_of(media_.id), "add media") as conn:
-            conn.execute(media.insert().values(**{f.name: getattr(media_, f.name) for f in media.c}))
+            conn.execute(media.insert().values(attrs.asdict(media_)))
             self._emit(conn, events, shard_of(media_.id))
 
     def get_media(self, media_ids: Iterable[int]) -> dict[int, Media]:
@@ -83,18 +84,7 @@ class SqlPosts(SqlBase, PostStore):
     def create_post(self, post: Post, events: Sequence[Event] = ()) -> None:
         refs = [{"id": m.id, "url": m.url, "content_type": m.content_type, "size": m.size} for m in post.media]
         with self._write(self._shards.db_of(post.id), "create post") as conn:
-            conn.execute(
-                posts.insert().values(
-                    id=post.id,
-                    author_id=post.author_id,
-                    text=post.text,
-                    media=refs,
-                    created_at=post.created_at,
-                    edited_at=post.edited_at,
-                    like_count=post.like_count,
-                    comment_count=post.comment_count,
-                )
-            )
+            conn.execute(posts.insert().values({**attrs.asdict(post, recurse=False), "media": refs}))
             if refs:
                 conn.execute(media.update().where(media.c.id.in_([r["id"] for r in refs])).values(post_id=post.id))
             self._bump(conn, post.author_id, "post_count", 1)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+import attrs
 import sqlalchemy as sa
 
 from ...errors import Conflict, InvalidInput, NotFound
@@ -46,20 +47,8 @@ class SqlUsers(SqlBase, UserStore):
             raise InvalidInput(f"user id {user.id} does not name the shard of handle {user.handle!r}")
         try:
             with self._write(db, "create user") as conn:
-                conn.execute(
-                    users.insert().values(
-                        id=user.id,
-                        handle=user.handle,
-                        handle_key=user.handle.lower(),
-                        display_name=user.display_name,
-                        bio=user.bio,
-                        password_hash=password_hash,
-                        created_at=user.created_at,
-                        follower_count=user.follower_count,
-                        following_count=user.following_count,
-                        post_count=user.post_count,
-                    )
-                )
+                row = {**attrs.asdict(user), "handle_key": user.handle.lower(), "password_hash": password_hash}
+                conn.execute(users.insert().values(row))
                 self._emit(conn, events, shard_of(user.id))
         except Conflict as exc:
             raise Conflict(f"the handle @{user.handle} is taken", code="handle_taken") from exc
