@@ -15,7 +15,10 @@ WAIT = 20.0
 
 
 def make_events(count: int, *, keys: int = 5, start: int = 1, type_: str = "post.created") -> list[Event]:
-    return [Event(id=i, type=type_, key=1000 + i % keys, payload={"n": i}, created_at=1.0) for i in range(start, start + count)]
+    return [
+        Event(id=i, type=type_, key=1000 + i % keys, payload={"n": i}, created_at=1.0)
+        for i in range(start, start + count)
+    ]
 
 
 def new_group() -> str:
@@ -177,3 +180,26 @@ def test_publishing_nothing_is_a_no_op(bus: EventBus) -> None:
         assert sub.poll(timeout=0.3) == []
     finally:
         sub.close()
+
+
+def test_when_a_member_leaves_the_others_take_over_its_uncommitted_events(bus: EventBus) -> None:
+    events = make_events(30, keys=16)
+    bus.publish(events)
+    group = new_group()
+    leaving, staying = bus.subscribe(group, ["posts"]), bus.subscribe(group, ["posts"])
+    try:
+        seen_by_leaver: list[Event] = []
+        seen_by_stayer: list[Event] = []
+        deadline = time.monotonic() + WAIT
+        # Both poll until each holds some partitions' events; the stayer commits, the leaver not.
+        while (not seen_by_leaver or not seen_by_stayer) and time.monotonic() < deadline:
+            seen_by_leaver += leaving.poll(timeout=0.1)
+            seen_by_stayer += staying.poll(timeout=0.1)
+            staying.commit()
+        assert seen_by_leaver and seen_by_stayer
+        leaving.close()
+        rest = drain(staying, len(events) - len(seen_by_stayer))
+        assert sorted(ids(seen_by_stayer + rest)) == ids(events)
+    finally:
+        leaving.close()
+        staying.close()

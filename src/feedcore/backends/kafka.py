@@ -71,6 +71,33 @@ def _guard(what: str, fn: Callable[[], T]) -> T:
         raise Unavailable(f"kafka: {what} failed: {exc}") from exc
 
 
+def _connect(what: str, cls: Callable[..., T], **config: Any) -> T:
+    """``cls(**config)`` (a producer, consumer or admin client), or Unavailable (ConfigurationError
+    when kafka-python rejects the settings, e.g. ``idempotence=true`` on a broker older than 0.11).
+
+    kafka-python leaves its network thread running when a constructor fails (e.g. no broker
+    answers), so the network client is captured here and closed on failure.
+    """
+    made: list[Any] = []
+    default_client = cls.DEFAULT_CONFIG["kafka_client"]  # type: ignore[attr-defined]
+
+    def client_factory(**kwargs: Any) -> Any:
+        made.append(default_client(**kwargs))
+        return made[-1]
+
+    try:
+        return cls(kafka_client=client_factory, **config)
+    except kafka_errors.KafkaError as exc:
+        for client in made:
+            try:
+                client.close()
+            except Exception:  # cleanup must not mask the real error
+                log.debug("kafka client cleanup failed", exc_info=True)
+        if isinstance(exc, kafka_errors.KafkaConfigurationError):
+            raise ConfigurationError(f"kafka: {what}: {exc}") from exc
+        raise Unavailable(f"kafka: {what} failed: {exc}") from exc
+
+
 class KafkaBus(EventBus):
     """Publishes to and subscribes on a Kafka cluster. Connects lazily, on first use."""
 
@@ -153,23 +180,19 @@ class KafkaBus(EventBus):
             raise InvalidInput("subscribe needs a group name and at least one topic")
         names = [self.topic_name(t) for t in dict.fromkeys(topics)]
         self._ensure_topics(names)
-        ms = int(self.timeout * 1000)
-        consumer = _guard(
+        consumer = _connect(
             f"joining group {group!r}",
-            lambda: KafkaConsumer(
-                *names,
-                bootstrap_servers=self.bootstrap_servers,
-                client_id=self.client_id,
-                group_id=group,
-                enable_auto_commit=False,
-                auto_offset_reset="earliest",
-                session_timeout_ms=self.session_timeout_ms,
-                heartbeat_interval_ms=self.heartbeat_interval_ms,
-                bootstrap_timeout_ms=ms,
-                request_timeout_ms=max(ms, self.session_timeout_ms + 5_000),
-            ),
+            KafkaConsumer,
+            # a JoinGroup request must be allowed to outlast the session timeout
+            **self._client_options(max(int(self.timeout * 1000), self.session_timeout_ms + 5_000)),
+            group_id=group,
+            enable_auto_commit=False,
+            auto_offset_reset="earliest",
+            session_timeout_ms=self.session_timeout_ms,
+            heartbeat_interval_ms=self.heartbeat_interval_ms,
         )
-        return KafkaSubscription(consumer, group, close_timeout_ms=ms)
+        consumer.subscribe(names)
+        return KafkaSubscription(consumer, group, close_timeout_ms=int(self.timeout * 1000))
 
     def topic_name(self, topic: str) -> str:
         """The Kafka topic that carries ``topic`` in this namespace."""
@@ -202,13 +225,13 @@ class KafkaBus(EventBus):
 
     # -- internals ------------------------------------------------------------------------
 
-    def _client_options(self) -> dict[str, Any]:
+    def _client_options(self, request_timeout_ms: int | None = None) -> dict[str, Any]:
         ms = int(self.timeout * 1000)
         return {
             "bootstrap_servers": self.bootstrap_servers,
             "client_id": self.client_id,
             "bootstrap_timeout_ms": ms,
-            "request_timeout_ms": ms,
+            "request_timeout_ms": request_timeout_ms or ms,
         }
 
     def _get_producer(self) -> Any:
@@ -218,9 +241,14 @@ class KafkaBus(EventBus):
             if self._producer is None:
                 ms = int(self.timeout * 1000)
                 extra = {} if self.idempotence is None else {"enable_idempotence": self.idempotence}
-                self._producer = _guard(
+                self._producer = _connect(
                     "connecting the producer",
-                    lambda: KafkaProducer(acks="all", max_block_ms=ms, delivery_timeout_ms=ms, **self._client_options(), **extra),
+                    KafkaProducer,
+                    **self._client_options(),
+                    **extra,
+                    acks="all",
+                    max_block_ms=ms,
+                    delivery_timeout_ms=ms,
                 )
             return self._producer
 
@@ -229,7 +257,7 @@ class KafkaBus(EventBus):
             if self._closed:
                 raise Unavailable("kafka bus is closed")
             if self._admin is None:
-                self._admin = _guard("connecting the admin client", lambda: KafkaAdminClient(**self._client_options()))
+                self._admin = _connect("connecting the admin client", KafkaAdminClient, **self._client_options())
             return self._admin
 
     def _ensure_topics(self, names: Iterable[str]) -> None:
@@ -248,7 +276,9 @@ class KafkaBus(EventBus):
         for result in response["topics"]:
             error = kafka_errors.for_code(result["error_code"])
             if error not in (kafka_errors.NoError, kafka_errors.TopicAlreadyExistsError):
-                raise Unavailable(f"kafka: cannot create topic {result['name']!r}: {result.get('error_message') or error.__name__}")
+                raise Unavailable(
+                    f"kafka: cannot create topic {result['name']!r}: {result.get('error_message') or error.__name__}"
+                )
         with self._lock:
             self._topics_known.update(missing)
 
