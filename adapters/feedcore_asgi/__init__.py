@@ -11,7 +11,7 @@ from typing import Any
 
 from .factory import create_app
 
-__all__ = ["create_app", "app"]
+__all__ = ["app", "create_app"]
 
 _app: Any = None
 

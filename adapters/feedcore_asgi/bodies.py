@@ -10,7 +10,7 @@ from starlette.requests import Request
 
 from feedcore.errors import InvalidInput, TooLarge
 
-__all__ = ["read_limited", "parse_json_object", "parse_form_or_json"]
+__all__ = ["parse_form_or_json", "parse_json_object", "read_limited"]
 
 
 async def read_limited(request: Request, limit: int) -> bytes:

@@ -24,7 +24,7 @@ from .errors import error_response
 from .ratelimit import denial, hit, rate_headers
 from .runtime import PlatformHolder, blocking
 
-__all__ = ["Call", "endpoint", "json_response", "no_content", "MAX_ID"]
+__all__ = ["MAX_ID", "Call", "endpoint", "json_response", "no_content"]
 
 Auth = Literal["none", "optional", "required"]
 Body = Literal["none", "json", "form", "media"]
@@ -107,8 +107,9 @@ async def _read_body(request: Request, kind: Body, platform: Platform) -> Any:
     return parse_json_object(raw)
 
 
-def endpoint(*, auth: Auth = "optional", body: Body = "none", limited: bool = True
-             ) -> Callable[[Callable[[Call], Response]], Callable[[Request], Awaitable[Response]]]:
+def endpoint(
+    *, auth: Auth = "optional", body: Body = "none", limited: bool = True
+) -> Callable[[Callable[[Call], Response]], Callable[[Request], Awaitable[Response]]]:
     """Wrap a synchronous endpoint. ``auth="none"`` ignores tokens (login, register);
     ``"optional"`` rejects only a bad token; ``"required"`` needs a good one."""
 

@@ -15,7 +15,15 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from feedcore.errors import (
-    Conflict, FeedcoreError, Forbidden, InvalidInput, NotFound, RateLimited, TooLarge, Unauthorized, Unavailable,
+    Conflict,
+    FeedcoreError,
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    RateLimited,
+    TooLarge,
+    Unauthorized,
+    Unavailable,
     UnsupportedMedia,
 )
 
@@ -45,7 +53,7 @@ def error_json(status: int, code: str, message: str, headers: Mapping[str, str] 
 def _status_of(exc: FeedcoreError) -> int:
     for cls in type(exc).__mro__:
         if cls in STATUS:
-            return STATUS[cls]  # type: ignore[index]
+            return STATUS[cls]
     return 500  # ConfigurationError and the bare base: a server-side fault
 
 
@@ -57,7 +65,9 @@ def error_response(exc: Exception, headers: Mapping[str, str] | None = None) -> 
         if isinstance(exc, Unauthorized):
             # RFC 6750: no error attribute when the request carried no credentials
             challenge = 'Bearer realm="feedcore"'
-            extra["WWW-Authenticate"] = challenge if exc.code == "unauthorized" else f'{challenge}, error="invalid_token"'
+            extra["WWW-Authenticate"] = (
+                challenge if exc.code == "unauthorized" else f'{challenge}, error="invalid_token"'
+            )
         elif isinstance(exc, RateLimited):
             extra["Retry-After"] = str(max(1, math.ceil(exc.retry_after)))
         elif isinstance(exc, Unavailable):
@@ -75,7 +85,8 @@ async def http_exception_handler(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
     code = _HTTP_CODES.get(exc.status_code, "http_error")
     message = {404: f"no route {request.url.path}", 405: f"method {request.method} not allowed here"}.get(
-        exc.status_code, str(exc.detail))
+        exc.status_code, str(exc.detail)
+    )
     return error_json(exc.status_code, code, message, exc.headers)
 
 

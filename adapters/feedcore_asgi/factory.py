@@ -18,7 +18,7 @@ from .metrics import Metrics
 from .observe import ObserveMiddleware
 from .runtime import PlatformHolder, blocking
 
-__all__ = ["create_app", "ROUTES"]
+__all__ = ["ROUTES", "create_app"]
 
 ROUTES: list[BaseRoute] = [*routes_accounts.ROUTES, *routes_users.ROUTES, *routes_posts.ROUTES, *routes_ops.ROUTES]
 

@@ -33,12 +33,18 @@ class _PlatformCollector(Collector):
         except Exception as exc:  # a scrape reports what it can
             log.warning("outbox depth unavailable: %s", exc)
         else:
-            yield GaugeMetricFamily("feedcore_outbox_pending", "Events waiting in the outbox to be relayed.", value=pending)
-        breakers = GaugeMetricFamily("feedcore_circuit_open", "1 while a backend's circuit breaker is open.", labels=["backend"])
+            yield GaugeMetricFamily(
+                "feedcore_outbox_pending", "Events waiting in the outbox to be relayed.", value=pending
+            )
+        breakers = GaugeMetricFamily(
+            "feedcore_circuit_open", "1 while a backend's circuit breaker is open.", labels=["backend"]
+        )
         for breaker in (platform.deps.cache_breaker, platform.deps.store_breaker):
             breakers.add_metric([breaker.name], 1.0 if breaker.is_open else 0.0)
         yield breakers
-        handled = CounterMetricFamily("feedcore_events_handled", "Events handled in this process, by type.", labels=["type"])
+        handled = CounterMetricFamily(
+            "feedcore_events_handled", "Events handled in this process, by type.", labels=["type"]
+        )
         for event_type, count in sorted(platform.analytics.counts.items()):
             handled.add_metric([event_type], count)
         yield handled
@@ -50,12 +56,17 @@ class Metrics:
     def __init__(self, holder: PlatformHolder) -> None:
         self.registry = CollectorRegistry(auto_describe=True)
         self.latency = Histogram(
-            "feedcore_http_request_duration_seconds", "HTTP request latency by route template.",
-            ["method", "route", "status"], buckets=_BUCKETS, registry=self.registry,
+            "feedcore_http_request_duration_seconds",
+            "HTTP request latency by route template.",
+            ["method", "route", "status"],
+            buckets=_BUCKETS,
+            registry=self.registry,
         )
         self.feed_reads = Counter(
-            "feedcore_feed_reads", "Feed pages served, by whether a backend was skipped (degraded).",
-            ["degraded"], registry=self.registry,
+            "feedcore_feed_reads",
+            "Feed pages served, by whether a backend was skipped (degraded).",
+            ["degraded"],
+            registry=self.registry,
         )
         self.registry.register(_PlatformCollector(holder))
 

@@ -46,11 +46,22 @@ class ObserveMiddleware:
             self.metrics.observe(scope["method"], template, status, elapsed)
             if access_log.isEnabledFor(logging.INFO):
                 client = scope.get("client")
-                access_log.info(json.dumps({
-                    "ts": round(time.time(), 3), "method": scope["method"], "path": scope["path"], "route": template,
-                    "status": status, "duration_ms": round(elapsed * 1000, 2), "bytes": size,
-                    "client": client[0] if client else None, "user_id": _user_id(scope),
-                }, separators=(",", ":")))
+                access_log.info(
+                    json.dumps(
+                        {
+                            "ts": round(time.time(), 3),
+                            "method": scope["method"],
+                            "path": scope["path"],
+                            "route": template,
+                            "status": status,
+                            "duration_ms": round(elapsed * 1000, 2),
+                            "bytes": size,
+                            "client": client[0] if client else None,
+                            "user_id": _user_id(scope),
+                        },
+                        separators=(",", ":"),
+                    )
+                )
 
 
 def _user_id(scope: Scope) -> str | None:

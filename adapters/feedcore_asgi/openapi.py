@@ -30,55 +30,92 @@ def _obj(required: dict[str, JSON], optional: dict[str, JSON] | None = None, clo
     return schema
 
 
+_POST_FIELDS: JSON = {
+    "id": _ID,
+    "author_id": _ID,
+    "text": {"type": "string"},
+    "media": {"type": "array", "items": _ref("MediaRef")},
+    "created_at": _TIME,
+    "edited_at": _NULLABLE_TIME,
+}
+
+
 def _page(item: str) -> JSON:
     return _obj({"items": {"type": "array", "items": _ref(item)}, "next_cursor": {"type": ["string", "null"]}})
 
 
 _SCHEMAS: JSON = {
     "Error": _obj({"error": _obj({"code": {"type": "string", "pattern": "^[a-z_]+$"}, "message": {"type": "string"}})}),
-    "User": _obj({
-        "id": _ID, "handle": {"type": "string"}, "display_name": {"type": "string"}, "bio": {"type": "string"},
-        "created_at": _TIME, "follower_count": _COUNT, "following_count": _COUNT, "post_count": _COUNT,
-    }),
+    "User": _obj(
+        {
+            "id": _ID,
+            "handle": {"type": "string"},
+            "display_name": {"type": "string"},
+            "bio": {"type": "string"},
+            "created_at": _TIME,
+            "follower_count": _COUNT,
+            "following_count": _COUNT,
+            "post_count": _COUNT,
+        }
+    ),
     "UserCard": _obj({"id": _ID, "handle": {"type": "string"}, "display_name": {"type": "string"}}),
     "MediaRef": _obj({"id": _ID, "url": {"type": "string"}, "content_type": {"type": "string"}}),
     "Media": _obj({"id": _ID, "url": {"type": "string"}, "content_type": {"type": "string"}, "size": _COUNT}),
-    "FeedPost": _obj({
-        "id": _ID, "author_id": _ID, "text": {"type": "string"}, "media": {"type": "array", "items": _ref("MediaRef")},
-        "created_at": _TIME, "edited_at": _NULLABLE_TIME,
-    }),
-    "Post": _obj({
-        "id": _ID, "author_id": _ID, "text": {"type": "string"}, "media": {"type": "array", "items": _ref("MediaRef")},
-        "created_at": _TIME, "edited_at": _NULLABLE_TIME, "like_count": _COUNT, "comment_count": _COUNT,
-    }),
-    "FeedItem": _obj({
-        "post": _ref("FeedPost"), "author": _ref("UserCard"), "like_count": _COUNT, "comment_count": _COUNT,
-        "liked_by_me": {"type": "boolean"},
-    }),
+    "FeedPost": _obj(_POST_FIELDS),
+    "Post": _obj({**_POST_FIELDS, "like_count": _COUNT, "comment_count": _COUNT}),
+    "FeedItem": _obj(
+        {
+            "post": _ref("FeedPost"),
+            "author": _ref("UserCard"),
+            "like_count": _COUNT,
+            "comment_count": _COUNT,
+            "liked_by_me": {"type": "boolean"},
+        }
+    ),
     "Comment": _obj({"id": _ID, "post_id": _ID, "author_id": _ID, "text": {"type": "string"}, "created_at": _TIME}),
-    "Tokens": _obj({
-        "access_token": {"type": "string"}, "token_type": {"const": "Bearer"}, "expires_in": _COUNT,
-        "refresh_token": {"type": "string"},
-    }),
+    "Tokens": _obj(
+        {
+            "access_token": {"type": "string"},
+            "token_type": {"const": "Bearer"},
+            "expires_in": _COUNT,
+            "refresh_token": {"type": "string"},
+        }
+    ),
     "UserPage": _page("User"),
     "FeedPage": _page("FeedItem"),
     "CommentPage": _page("Comment"),
     "Empty": _obj({}),
     "Health": _obj({"status": {"const": "ok"}}),
-    "Ready": _obj({
-        "status": {"enum": ["ok", "unavailable"]},
-        "backends": {"type": "object", "additionalProperties": {"type": "string"}},
-    }),
-    "NewUser": _obj({"handle": {"type": "string", "pattern": "^[A-Za-z0-9_]{3,30}$"}, "password": {"type": "string", "minLength": 8}},
-                    {"display_name": {"type": "string", "maxLength": 50}}, closed=False),
-    "TokenRequest": _obj({"grant_type": {"enum": ["password", "refresh_token"]}},
-                         {"username": {"type": "string"}, "password": {"type": "string"}, "refresh_token": {"type": "string"}},
-                         closed=False),
+    "Ready": _obj(
+        {
+            "status": {"enum": ["ok", "unavailable"]},
+            "backends": {"type": "object", "additionalProperties": {"type": "string"}},
+        }
+    ),
+    "NewUser": _obj(
+        {
+            "handle": {"type": "string", "pattern": "^[A-Za-z0-9_]{3,30}$"},
+            "password": {"type": "string", "minLength": 8},
+        },
+        {"display_name": {"type": "string", "maxLength": 50}},
+        closed=False,
+    ),
+    "TokenRequest": _obj(
+        {"grant_type": {"enum": ["password", "refresh_token"]}},
+        {"username": {"type": "string"}, "password": {"type": "string"}, "refresh_token": {"type": "string"}},
+        closed=False,
+    ),
     "RevokeRequest": _obj({"token": {"type": "string"}}, closed=False),
-    "ProfileUpdate": _obj({}, {"display_name": {"type": "string", "maxLength": 50}, "bio": {"type": "string", "maxLength": 160}},
-                          closed=False),
-    "NewPost": _obj({"text": {"type": "string", "minLength": 1}}, {"media_ids": {"type": "array", "items": _ID, "maxItems": 4}},
-                    closed=False),
+    "ProfileUpdate": _obj(
+        {},
+        {"display_name": {"type": "string", "maxLength": 50}, "bio": {"type": "string", "maxLength": 160}},
+        closed=False,
+    ),
+    "NewPost": _obj(
+        {"text": {"type": "string", "minLength": 1}},
+        {"media_ids": {"type": "array", "items": _ID, "maxItems": 4}},
+        closed=False,
+    ),
     "Text": _obj({"text": {"type": "string", "minLength": 1}}, closed=False),
 }
 
@@ -107,7 +144,11 @@ def _error(status: int) -> JSON:
         headers["WWW-Authenticate"] = {"required": True, "schema": {"type": "string"}}
     if status == 429:
         headers["Retry-After"] = {"required": True, "schema": {"type": "integer"}}
-    return {"description": _ERRORS[status], "headers": headers, "content": {"application/json": {"schema": _ref("Error")}}}
+    return {
+        "description": _ERRORS[status],
+        "headers": headers,
+        "content": {"application/json": {"schema": _ref("Error")}},
+    }
 
 
 def _ok(status: int, schema: str | None, description: str, headers: JSON | None = None) -> JSON:
@@ -117,11 +158,24 @@ def _ok(status: int, schema: str | None, description: str, headers: JSON | None 
     return response
 
 
-def _op(summary: str, ok: tuple[int, str | None], *, auth: str = "optional", body: str | None = None,
-        params: tuple[str, ...] = (), errors: tuple[int, ...] = (), paged: bool = False, degraded: bool = False,
-        rate_limited: bool = True) -> JSON:
+def _op(
+    summary: str,
+    ok: tuple[int, str | None],
+    *,
+    auth: str = "optional",
+    body: str | None = None,
+    params: tuple[str, ...] = (),
+    errors: tuple[int, ...] = (),
+    paged: bool = False,
+    degraded: bool = False,
+    rate_limited: bool = True,
+) -> JSON:
     status, schema = ok
-    extra = {"X-Feedcore-Degraded": {"description": "true when a backend was skipped.", "schema": {"const": "true"}}} if degraded else None
+    extra = (
+        {"X-Feedcore-Degraded": {"description": "true when a backend was skipped.", "schema": {"const": "true"}}}
+        if degraded
+        else None
+    )
     responses: JSON = {str(status): _ok(status, schema, "Success." if schema else "Done.", extra)}
     codes = set(errors)
     if rate_limited:
@@ -140,7 +194,12 @@ def _op(summary: str, ok: tuple[int, str | None], *, auth: str = "optional", bod
     parameters = [{"name": p, "in": "path", "required": True, "schema": _PARAM_SCHEMAS[p]} for p in params]
     if paged:
         parameters += [
-            {"name": "limit", "in": "query", "required": False, "schema": {"type": "integer", "minimum": 1, "maximum": 100}},
+            {
+                "name": "limit",
+                "in": "query",
+                "required": False,
+                "schema": {"type": "integer", "minimum": 1, "maximum": 100},
+            },
             {"name": "cursor", "in": "query", "required": False, "schema": {"type": "string"}},
         ]
     if parameters:
@@ -156,16 +215,22 @@ def _op(summary: str, ok: tuple[int, str | None], *, auth: str = "optional", bod
 
 _PARAM_SCHEMAS: dict[str, JSON] = {
     "user": {"type": "string", "description": "A user id or handle."},
-    "user_id": _ID, "post_id": _ID, "comment_id": _ID,
+    "user_id": _ID,
+    "post_id": _ID,
+    "comment_id": _ID,
     "key": {"type": "string", "description": "The media object's key."},
 }
 
 _BODIES: dict[str, JSON] = {
     "NewUser": {"application/json": {"schema": _ref("NewUser")}},
-    "TokenRequest": {"application/x-www-form-urlencoded": {"schema": _ref("TokenRequest")},
-                     "application/json": {"schema": _ref("TokenRequest")}},
-    "RevokeRequest": {"application/x-www-form-urlencoded": {"schema": _ref("RevokeRequest")},
-                      "application/json": {"schema": _ref("RevokeRequest")}},
+    "TokenRequest": {
+        "application/x-www-form-urlencoded": {"schema": _ref("TokenRequest")},
+        "application/json": {"schema": _ref("TokenRequest")},
+    },
+    "RevokeRequest": {
+        "application/x-www-form-urlencoded": {"schema": _ref("RevokeRequest")},
+        "application/json": {"schema": _ref("RevokeRequest")},
+    },
     "ProfileUpdate": {"application/json": {"schema": _ref("ProfileUpdate")}},
     "NewPost": {"application/json": {"schema": _ref("NewPost")}},
     "Text": {"application/json": {"schema": _ref("Text")}},
@@ -177,33 +242,74 @@ def _paths() -> JSON:
     post = ("post_id",)
     return {
         "/v1/users": {"post": _op("Register a user.", (201, "User"), auth="none", body="NewUser", errors=(409,))},
-        "/v1/auth/token": {"post": _op("OAuth2 token endpoint (password or refresh_token grant).", (200, "Tokens"),
-                                       auth="none", body="TokenRequest", errors=(401,))},
-        "/v1/auth/revoke": {"post": _op("Revoke a refresh or access token (RFC 7009).", (200, "Empty"),
-                                        auth="none", body="RevokeRequest")},
+        "/v1/auth/token": {
+            "post": _op(
+                "OAuth2 token endpoint (password or refresh_token grant).",
+                (200, "Tokens"),
+                auth="none",
+                body="TokenRequest",
+                errors=(401,),
+            )
+        },
+        "/v1/auth/revoke": {
+            "post": _op(
+                "Revoke a refresh or access token (RFC 7009).", (200, "Empty"), auth="none", body="RevokeRequest"
+            )
+        },
         "/v1/me": {
             "get": _op("The caller's profile.", (200, "User"), auth="required", errors=(404,)),
-            "patch": _op("Change the caller's display name or bio.", (200, "User"), auth="required", body="ProfileUpdate",
-                         errors=(404,)),
+            "patch": _op(
+                "Change the caller's display name or bio.",
+                (200, "User"),
+                auth="required",
+                body="ProfileUpdate",
+                errors=(404,),
+            ),
         },
         "/v1/users/{user}": {"get": _op("A user, with counters.", (200, "User"), params=("user",))},
-        "/v1/users/{user}/followers": {"get": _op("Who follows the user.", (200, "UserPage"), params=("user",), paged=True)},
-        "/v1/users/{user}/following": {"get": _op("Whom the user follows.", (200, "UserPage"), params=("user",), paged=True)},
-        "/v1/users/{user}/posts": {"get": _op("The user's posts, newest first.", (200, "FeedPage"), params=("user",),
-                                              paged=True, degraded=True)},
+        "/v1/users/{user}/followers": {
+            "get": _op("Who follows the user.", (200, "UserPage"), params=("user",), paged=True)
+        },
+        "/v1/users/{user}/following": {
+            "get": _op("Whom the user follows.", (200, "UserPage"), params=("user",), paged=True)
+        },
+        "/v1/users/{user}/posts": {
+            "get": _op(
+                "The user's posts, newest first.", (200, "FeedPage"), params=("user",), paged=True, degraded=True
+            )
+        },
         "/v1/me/following/{user_id}": {
             "put": _op("Follow a user (idempotent).", (204, None), auth="required", params=("user_id",), errors=(400,)),
-            "delete": _op("Unfollow a user (idempotent).", (204, None), auth="required", params=("user_id",), errors=(400,)),
+            "delete": _op(
+                "Unfollow a user (idempotent).", (204, None), auth="required", params=("user_id",), errors=(400,)
+            ),
         },
-        "/v1/feed": {"get": _op("The caller's home feed, newest first.", (200, "FeedPage"), auth="required", paged=True,
-                                degraded=True, errors=(404,))},
-        "/v1/media": {"post": _op("Upload an image or video (raw body).", (201, "Media"), auth="required", body="Media",
-                                  errors=(404, 415))},
+        "/v1/feed": {
+            "get": _op(
+                "The caller's home feed, newest first.",
+                (200, "FeedPage"),
+                auth="required",
+                paged=True,
+                degraded=True,
+                errors=(404,),
+            )
+        },
+        "/v1/media": {
+            "post": _op(
+                "Upload an image or video (raw body).", (201, "Media"), auth="required", body="Media", errors=(404, 415)
+            )
+        },
         "/v1/posts": {"post": _op("Publish a post.", (201, "Post"), auth="required", body="NewPost", errors=(404,))},
         "/v1/posts/{post_id}": {
             "get": _op("A post.", (200, "Post"), params=post),
-            "patch": _op("Edit a post's text (its author only).", (200, "Post"), auth="required", body="Text", params=post,
-                         errors=(403,)),
+            "patch": _op(
+                "Edit a post's text (its author only).",
+                (200, "Post"),
+                auth="required",
+                body="Text",
+                params=post,
+                errors=(403,),
+            ),
             "delete": _op("Delete a post (its author only).", (204, None), auth="required", params=post, errors=(403,)),
         },
         "/v1/posts/{post_id}/like": {
@@ -214,41 +320,95 @@ def _paths() -> JSON:
             "post": _op("Comment on a post.", (201, "Comment"), auth="required", body="Text", params=post),
             "get": _op("Comments on a post, oldest first.", (200, "CommentPage"), params=post, paged=True),
         },
-        "/v1/comments/{comment_id}": {"delete": _op("Delete a comment (its author or the post's).", (204, None),
-                                                    auth="required", params=("comment_id",), errors=(403,))},
-        "/healthz": {"get": {"summary": "Liveness.", "responses": {"200": {
-            "description": "The process answers.", "content": {"application/json": {"schema": _ref("Health")}}}}}},
-        "/readyz": {"get": {"summary": "Readiness of every backend.", "responses": {
-            "200": {"description": "Every backend answers.", "content": {"application/json": {"schema": _ref("Ready")}}},
-            "503": {"description": "A backend is down.", "content": {"application/json": {
-                "schema": {"anyOf": [_ref("Ready"), _ref("Error")]}}}},
-        }}},
-        "/metrics": {"get": {"summary": "Prometheus metrics.", "responses": {
-            "200": {"description": "Exposition text.", "content": {"text/plain": {"schema": {"type": "string"}}}},
-            "503": _error(503),
-        }}},
-        "/openapi.json": {"get": {"summary": "This document.", "responses": {
-            "200": {"description": "OpenAPI 3.1.", "content": {"application/json": {"schema": {"type": "object"}}}}}}},
-        "/media/{key}": {"get": _op("Media bytes (for media stores without public URLs).", (200, None), auth="none",
-                                    params=("key",), rate_limited=False, errors=(503,))},
+        "/v1/comments/{comment_id}": {
+            "delete": _op(
+                "Delete a comment (its author or the post's).",
+                (204, None),
+                auth="required",
+                params=("comment_id",),
+                errors=(403,),
+            )
+        },
+        "/healthz": {
+            "get": {
+                "summary": "Liveness.",
+                "responses": {
+                    "200": {
+                        "description": "The process answers.",
+                        "content": {"application/json": {"schema": _ref("Health")}},
+                    }
+                },
+            }
+        },
+        "/readyz": {
+            "get": {
+                "summary": "Readiness of every backend.",
+                "responses": {
+                    "200": {
+                        "description": "Every backend answers.",
+                        "content": {"application/json": {"schema": _ref("Ready")}},
+                    },
+                    "503": {
+                        "description": "A backend is down.",
+                        "content": {"application/json": {"schema": {"anyOf": [_ref("Ready"), _ref("Error")]}}},
+                    },
+                },
+            }
+        },
+        "/metrics": {
+            "get": {
+                "summary": "Prometheus metrics.",
+                "responses": {
+                    "200": {
+                        "description": "Exposition text.",
+                        "content": {"text/plain": {"schema": {"type": "string"}}},
+                    },
+                    "503": _error(503),
+                },
+            }
+        },
+        "/openapi.json": {
+            "get": {
+                "summary": "This document.",
+                "responses": {
+                    "200": {
+                        "description": "OpenAPI 3.1.",
+                        "content": {"application/json": {"schema": {"type": "object"}}},
+                    }
+                },
+            }
+        },
+        "/media/{key}": {
+            "get": _op(
+                "Media bytes (for media stores without public URLs).",
+                (200, None),
+                auth="none",
+                params=("key",),
+                rate_limited=False,
+                errors=(503,),
+            )
+        },
     }
 
 
 @functools.cache
 def openapi_document() -> JSON:
     """The OpenAPI 3.1 document (built once; treat it as read-only)."""
-    document = {
+    paths = _paths()
+    media_ok = paths["/media/{key}"]["get"]["responses"]["200"]
+    media_ok["content"] = {t: {"schema": {"type": "string", "format": "binary"}} for t in ACCEPTED_TYPES}
+    return {
         "openapi": "3.1.0",
-        "info": {"title": "feedcore", "version": __version__,
-                 "description": "Users, posts with media, a follow graph, home feeds, likes and comments. "
-                                "Ids are decimal strings; times are RFC 3339 UTC; errors are "
-                                '{"error": {"code", "message"}}.'},
-        "paths": _paths(),
+        "info": {
+            "title": "feedcore",
+            "version": __version__,
+            "description": "Users, posts with media, a follow graph, home feeds, likes and comments. "
+            "Ids are decimal strings; times are RFC 3339 UTC; errors are "
+            '{"error": {"code", "message"}}.',
+        },
+        "paths": paths,
         "components": {
             "schemas": _SCHEMAS,
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}},
         },
     }
-    media_ok = document["paths"]["/media/{key}"]["get"]["responses"]["200"]
-    media_ok["content"] = {t: {"schema": {"type": "string", "format": "binary"}} for t in ACCEPTED_TYPES}
-    return document

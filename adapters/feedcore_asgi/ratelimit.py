@@ -12,7 +12,7 @@ from feedcore.errors import RateLimited, Unavailable
 from feedcore.ports import RateDecision
 from feedcore.settings import parse_rate
 
-__all__ = ["hit", "rate_headers", "denial"]
+__all__ = ["denial", "hit", "rate_headers"]
 
 log = logging.getLogger("feedcore.http")
 
@@ -45,5 +45,7 @@ def rate_headers(decision: RateDecision | None) -> dict[str, str]:
 def denial(decision: RateDecision) -> RateLimited:
     return RateLimited(
         f"rate limit of {decision.limit} requests exceeded; retry in {math.ceil(decision.retry_after)} s",
-        retry_after=decision.retry_after, limit=decision.limit, reset_after=decision.reset_after,
+        retry_after=decision.retry_after,
+        limit=decision.limit,
+        reset_after=decision.reset_after,
     )

@@ -3,12 +3,12 @@ and media bytes for stores without a public URL of their own (``file://``)."""
 
 from __future__ import annotations
 
+from prometheus_client import CONTENT_TYPE_LATEST
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from feedcore.errors import InvalidInput, NotFound
-from prometheus_client import CONTENT_TYPE_LATEST
 
 from .endpoint import Call, endpoint
 from .errors import error_response
@@ -33,7 +33,9 @@ async def readyz(request: Request) -> Response:
     except Exception as exc:  # not even open: not ready, in the error shape
         return error_response(exc)
     ready = all(status == "ok" for status in backends.values())
-    return JSONResponse({"status": "ok" if ready else "unavailable", "backends": backends}, status_code=200 if ready else 503)
+    return JSONResponse(
+        {"status": "ok" if ready else "unavailable", "backends": backends}, status_code=200 if ready else 503
+    )
 
 
 async def metrics(request: Request) -> Response:

@@ -43,7 +43,9 @@ def show_post(call: Call) -> Response:
 
 @endpoint(auth="required", body="json")
 def edit_post(call: Call) -> Response:
-    return json_response(post_json(call.platform.posts.edit(call.user, call.path_id("post_id", "post"), call.field("text"))))
+    return json_response(
+        post_json(call.platform.posts.edit(call.user, call.path_id("post_id", "post"), call.field("text")))
+    )
 
 
 @endpoint(auth="required")

@@ -10,7 +10,7 @@ from feedcore.model import FeedItem, Page, User
 from .endpoint import Call, endpoint, json_response, no_content, parse_id
 from .serialize import item_json, page_json, user_json
 
-__all__ = ["ROUTES", "DEGRADED_HEADER"]
+__all__ = ["DEGRADED_HEADER", "ROUTES"]
 
 DEGRADED_HEADER = "X-Feedcore-Degraded"
 
@@ -48,7 +48,9 @@ def following(call: Call) -> Response:
 
 @endpoint()
 def user_posts(call: Call) -> Response:
-    return _feed_page(call, call.platform.feeds.timeline(_user(call).id, call.query_limit(20), call.cursor, viewer_id=call.viewer))
+    return _feed_page(
+        call, call.platform.feeds.timeline(_user(call).id, call.query_limit(20), call.cursor, viewer_id=call.viewer)
+    )
 
 
 @endpoint(auth="required")

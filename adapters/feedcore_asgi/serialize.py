@@ -3,12 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from feedcore.model import Comment, FeedItem, Media, MediaRef, Page, Post, Tokens, User, UserCard
 
-__all__ = ["rfc3339", "user_json", "card_json", "post_json", "item_json", "comment_json", "media_json", "tokens_json", "page_json"]
+__all__ = [
+    "card_json",
+    "comment_json",
+    "item_json",
+    "media_json",
+    "page_json",
+    "post_json",
+    "rfc3339",
+    "tokens_json",
+    "user_json",
+]
 
 T = TypeVar("T")
 JSON = dict[str, Any]
@@ -18,14 +28,19 @@ def rfc3339(seconds: float | None) -> str | None:
     """``1700000000.5`` -> ``"2023-11-14T22:13:20.500Z"``."""
     if seconds is None:
         return None
-    return datetime.fromtimestamp(seconds, timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    return datetime.fromtimestamp(seconds, UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def user_json(user: User) -> JSON:
     return {
-        "id": str(user.id), "handle": user.handle, "display_name": user.display_name, "bio": user.bio,
-        "created_at": rfc3339(user.created_at), "follower_count": user.follower_count,
-        "following_count": user.following_count, "post_count": user.post_count,
+        "id": str(user.id),
+        "handle": user.handle,
+        "display_name": user.display_name,
+        "bio": user.bio,
+        "created_at": rfc3339(user.created_at),
+        "follower_count": user.follower_count,
+        "following_count": user.following_count,
+        "post_count": user.post_count,
     }
 
 
@@ -39,9 +54,12 @@ def _media_ref(ref: MediaRef) -> JSON:
 
 def _post_core(post: Post) -> JSON:
     return {
-        "id": str(post.id), "author_id": str(post.author_id), "text": post.text,
+        "id": str(post.id),
+        "author_id": str(post.author_id),
+        "text": post.text,
         "media": [_media_ref(m) for m in post.media],
-        "created_at": rfc3339(post.created_at), "edited_at": rfc3339(post.edited_at),
+        "created_at": rfc3339(post.created_at),
+        "edited_at": rfc3339(post.edited_at),
     }
 
 
@@ -52,15 +70,21 @@ def post_json(post: Post) -> JSON:
 
 def item_json(item: FeedItem) -> JSON:
     return {
-        "post": _post_core(item.post), "author": card_json(item.author), "like_count": item.like_count,
-        "comment_count": item.comment_count, "liked_by_me": item.liked_by_me,
+        "post": _post_core(item.post),
+        "author": card_json(item.author),
+        "like_count": item.like_count,
+        "comment_count": item.comment_count,
+        "liked_by_me": item.liked_by_me,
     }
 
 
 def comment_json(comment: Comment) -> JSON:
     return {
-        "id": str(comment.id), "post_id": str(comment.post_id), "author_id": str(comment.author_id),
-        "text": comment.text, "created_at": rfc3339(comment.created_at),
+        "id": str(comment.id),
+        "post_id": str(comment.post_id),
+        "author_id": str(comment.author_id),
+        "text": comment.text,
+        "created_at": rfc3339(comment.created_at),
     }
 
 
@@ -69,8 +93,12 @@ def media_json(media: Media) -> JSON:
 
 
 def tokens_json(tokens: Tokens) -> JSON:
-    return {"access_token": tokens.access_token, "token_type": tokens.token_type, "expires_in": tokens.expires_in,
-            "refresh_token": tokens.refresh_token}
+    return {
+        "access_token": tokens.access_token,
+        "token_type": tokens.token_type,
+        "expires_in": tokens.expires_in,
+        "refresh_token": tokens.refresh_token,
+    }
 
 
 def page_json(page: Page[T], render: Callable[[T], JSON]) -> JSON:

@@ -7,4 +7,4 @@
 from .loops import Backoff, run_relay, run_worker
 from .signals import stop_on_signals
 
-__all__ = ["run_worker", "run_relay", "stop_on_signals", "Backoff"]
+__all__ = ["Backoff", "run_relay", "run_worker", "stop_on_signals"]

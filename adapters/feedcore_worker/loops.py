@@ -14,7 +14,7 @@ from feedcore import Platform
 from feedcore.errors import Unavailable
 from feedcore.handlers import DEFAULT_GROUPS
 
-__all__ = ["Backoff", "run_worker", "run_relay"]
+__all__ = ["Backoff", "run_loop", "run_relay", "run_worker"]
 
 log = logging.getLogger("feedcore.worker")
 
@@ -36,7 +36,7 @@ class Backoff:
         self._next = self.initial
 
 
-def _loop(name: str, step: Callable[[], int], stop: threading.Event, idle: float, backoff: Backoff) -> int:
+def run_loop(name: str, step: Callable[[], int], stop: threading.Event, idle: float, backoff: Backoff) -> int:
     """Run ``step`` until ``stop`` is set; wait ``idle`` seconds after a step that did nothing.
     Returns how many items the steps reported."""
     total = 0
@@ -79,8 +79,13 @@ def run_worker(
     def consume(group: str) -> None:
         consumer = consumers[group]
         try:
-            handled[group] = _loop(f"worker {group}", lambda: len(consumer.run_once(max_events, poll_timeout)),
-                                   stop, 0.0, Backoff(maximum=max_backoff))
+            handled[group] = run_loop(
+                f"worker {group}",
+                lambda: len(consumer.run_once(max_events, poll_timeout)),
+                stop,
+                0.0,
+                Backoff(maximum=max_backoff),
+            )
         finally:
             consumer.close()
 
@@ -94,12 +99,13 @@ def run_worker(
     return handled
 
 
-def run_relay(platform: Platform, stop_event: threading.Event | None = None, interval: float = 0.5,
-              *, max_backoff: float = 10.0) -> int:
+def run_relay(
+    platform: Platform, stop_event: threading.Event | None = None, interval: float = 0.5, *, max_backoff: float = 10.0
+) -> int:
     """Publish the outbox to the bus until ``stop_event`` is set, sleeping ``interval`` seconds
     whenever the outbox is empty. Returns how many events were published."""
     stop = stop_event or threading.Event()
     log.info("relay publishing the outbox every %.2f s when idle", interval)
-    published = _loop("relay", platform.relay.run_once, stop, interval, Backoff(maximum=max_backoff))
+    published = run_loop("relay", platform.relay.run_once, stop, interval, Backoff(maximum=max_backoff))
     log.info("relay stopped after publishing %d events", published)
     return published

@@ -15,7 +15,9 @@ log = logging.getLogger("feedcore.worker")
 
 
 @contextmanager
-def stop_on_signals(stop: threading.Event, signals: tuple[signal.Signals, ...] = (signal.SIGTERM, signal.SIGINT)) -> Iterator[threading.Event]:
+def stop_on_signals(
+    stop: threading.Event, signals: tuple[signal.Signals, ...] = (signal.SIGTERM, signal.SIGINT)
+) -> Iterator[threading.Event]:
     """Set ``stop`` on any of ``signals`` while inside; the previous handlers come back after.
     Call from the main thread."""
 

@@ -107,8 +107,10 @@ def run_journey(client: httpx.Client, prefix: str = "", timeout: float = 15.0) -
         assert client.put(f"/v1/posts/{post['id']}/like", headers=alice.auth).status_code == 204
     comment = client.post(f"/v1/posts/{post['id']}/comments", headers=alice.auth, json={"text": "welcome"})
     assert comment.status_code == 201, comment.text
-    liked = eventually(lambda: (i := feed_item(client, alice, post["id"])) and i["like_count"] == 1
-                       and i["comment_count"] == 1 and i, timeout)
+    liked = eventually(
+        lambda: (i := feed_item(client, alice, post["id"])) and i["like_count"] == 1 and i["comment_count"] == 1 and i,
+        timeout,
+    )
     assert liked["liked_by_me"] is True
     comments = client.get(f"/v1/posts/{post['id']}/comments").json()
     assert [c["text"] for c in comments["items"]] == ["welcome"] and comments["next_cursor"] is None

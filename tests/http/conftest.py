@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-import warnings
-
 import pytest
+from feedcore_asgi import create_app
 from starlette.exceptions import StarletteDeprecationWarning
 
 from feedcore import Platform, Settings
-from feedcore_asgi import create_app
 from tests.fixtures.platforms import TEST_SETTINGS, FakeClock
 
 with warnings.catch_warnings():

@@ -5,13 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from feedcore_asgi import create_app
+from feedcore_asgi.endpoint import Call, endpoint
 from starlette.requests import Request
 from starlette.responses import Response
 
 from feedcore import Platform, Settings
 from feedcore.backends import open_backend
-from feedcore_asgi import create_app
-from feedcore_asgi.endpoint import Call, endpoint
 from tests.fixtures.platforms import TEST_SETTINGS
 from tests.fixtures.services import free_port
 
@@ -25,18 +25,28 @@ def alice(api: TestClient) -> ApiUser:
 
 
 def test_400_invalid_input(api: TestClient, alice: ApiUser) -> None:
-    assert_error(api.post("/v1/users", content=b"{not json", headers={"Content-Type": "application/json"}), 400, "invalid_json")
+    assert_error(
+        api.post("/v1/users", content=b"{not json", headers={"Content-Type": "application/json"}), 400, "invalid_json"
+    )
     assert_error(api.post("/v1/users", json=["a", "list"]), 400, "invalid_json")
-    assert_error(api.post("/v1/users", json={"handle": "no spaces allowed", "password": PASSWORD}), 400, "invalid_handle")
+    assert_error(
+        api.post("/v1/users", json={"handle": "no spaces allowed", "password": PASSWORD}), 400, "invalid_handle"
+    )
     assert_error(api.post("/v1/posts", headers=alice.auth, json={"text": "   "}), 400, "empty_text")
     assert_error(api.post("/v1/posts", headers=alice.auth, json={"text": 5}), 400)
-    assert_error(api.post("/v1/posts", headers=alice.auth, json={"text": "x", "media_ids": "12"}), 400, "invalid_media_ids")
-    assert_error(api.post("/v1/posts", headers=alice.auth, json={"text": "x", "media_ids": ["12"]}), 400, "unknown_media")
+    assert_error(
+        api.post("/v1/posts", headers=alice.auth, json={"text": "x", "media_ids": "12"}), 400, "invalid_media_ids"
+    )
+    assert_error(
+        api.post("/v1/posts", headers=alice.auth, json={"text": "x", "media_ids": ["12"]}), 400, "unknown_media"
+    )
     assert_error(api.get("/v1/feed", headers=alice.auth, params={"limit": "abc"}), 400, "invalid_limit")
     assert_error(api.get("/v1/feed", headers=alice.auth, params={"limit": "0"}), 400, "invalid_limit")
     assert_error(api.get("/v1/feed", headers=alice.auth, params={"cursor": "garbage!"}), 400, "invalid_cursor")
     assert_error(api.post("/v1/auth/token", data={"grant_type": "client_credentials"}), 400, "unsupported_grant_type")
-    assert_error(api.post("/v1/auth/token", data={"grant_type": "password", "username": "alice"}), 400, "invalid_request")
+    assert_error(
+        api.post("/v1/auth/token", data={"grant_type": "password", "username": "alice"}), 400, "invalid_request"
+    )
     assert_error(api.put(f"/v1/me/following/{alice.id}", headers=alice.auth), 400, "self_follow")
 
 
@@ -50,9 +60,13 @@ def test_401_missing_or_bad_token(api: TestClient, alice: ApiUser) -> None:
         assert 'error="invalid_token"' in bad.headers["www-authenticate"]
     # a bad token is refused even where authentication is optional
     assert_error(api.get(f"/v1/users/{alice.id}", headers={"Authorization": "Bearer nope"}), 401)
-    wrong = api.post("/v1/auth/token", data={"grant_type": "password", "username": "alice", "password": "wrong password"})
+    wrong = api.post(
+        "/v1/auth/token", data={"grant_type": "password", "username": "alice", "password": "wrong password"}
+    )
     assert_error(wrong, 401, "invalid_grant")
-    assert_error(api.post("/v1/auth/token", data={"grant_type": "refresh_token", "refresh_token": "x.y"}), 401, "invalid_grant")
+    assert_error(
+        api.post("/v1/auth/token", data={"grant_type": "refresh_token", "refresh_token": "x.y"}), 401, "invalid_grant"
+    )
 
 
 def test_403_other_users_post(api: TestClient, alice: ApiUser) -> None:
@@ -99,13 +113,18 @@ def test_413_body_too_large(app_factory: AppFactory) -> None:
             yield b"\x00" * 512
 
     assert_error(api.post("/v1/media", headers={**alice.auth, "Content-Type": "image/png"}, content=chunks()), 413)
-    assert_error(api.post("/v1/media", headers={**alice.auth, "Content-Type": "image/png"}, content=PNG + b"\x00" * 4096), 413)
+    assert_error(
+        api.post("/v1/media", headers={**alice.auth, "Content-Type": "image/png"}, content=PNG + b"\x00" * 4096), 413
+    )
     assert api.post("/v1/media", headers={**alice.auth, "Content-Type": "image/png"}, content=PNG).status_code == 201
 
 
 def test_415_unsupported_media(api: TestClient, alice: ApiUser) -> None:
-    assert_error(api.post("/v1/media", headers={**alice.auth, "Content-Type": "text/plain"}, content=b"hello"), 415,
-                 "unsupported_media_type")
+    assert_error(
+        api.post("/v1/media", headers={**alice.auth, "Content-Type": "text/plain"}, content=b"hello"),
+        415,
+        "unsupported_media_type",
+    )
     assert_error(api.post("/v1/media", headers={**alice.auth, "Content-Type": "image/jpeg"}, content=PNG), 415)
 
 

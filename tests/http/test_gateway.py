@@ -35,8 +35,11 @@ def test_revocation_ends_the_session(api: TestClient, which: str) -> None:
     alice = signup(api, "alice")
     assert api.post("/v1/auth/revoke", data={"token": getattr(alice, which)}).json() == {}
     assert_error(api.get("/v1/me", headers=alice.auth), 401, "invalid_token")
-    assert_error(api.post("/v1/auth/token", data={"grant_type": "refresh_token", "refresh_token": alice.refresh_token}),
-                 401, "invalid_grant")
+    assert_error(
+        api.post("/v1/auth/token", data={"grant_type": "refresh_token", "refresh_token": alice.refresh_token}),
+        401,
+        "invalid_grant",
+    )
     # revoking again, or a token that never existed, is not an error (RFC 7009)
     assert api.post("/v1/auth/revoke", json={"token": alice.refresh_token}).status_code == 200
     assert api.post("/v1/auth/revoke", json={"token": "never.issued"}).status_code == 200

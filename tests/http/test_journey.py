@@ -1,8 +1,7 @@
 """The whole user journey through the in-process app."""
 
-from .conftest import TestClient
-
 from .client import run_journey
+from .conftest import TestClient
 
 
 def test_journey(api: TestClient) -> None:

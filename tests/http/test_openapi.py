@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import re
 
-from openapi_spec_validator import validate
-from starlette.routing import Route
-
 from feedcore_asgi import create_app
 from feedcore_asgi.openapi import openapi_document
+from openapi_spec_validator import validate
+from starlette.routing import Route
 
 
 def _app_operations() -> set[tuple[str, str]]:

@@ -10,25 +10,33 @@ from typing import Any
 import attrs
 import pytest
 import schemathesis
+from feedcore_asgi import create_app
+from feedcore_asgi.openapi import openapi_document
 from hypothesis import HealthCheck, given, settings
 from hypothesis.errors import Unsatisfiable
 from schemathesis.checks import not_a_server_error
 from schemathesis.generation.modes import GenerationMode
 from schemathesis.specs.openapi.checks import (
-    content_type_conformance, response_headers_conformance, response_schema_conformance, status_code_conformance,
+    content_type_conformance,
+    response_headers_conformance,
+    response_schema_conformance,
+    status_code_conformance,
 )
 
 from feedcore import Platform, Settings
-from feedcore_asgi import create_app
-from feedcore_asgi.openapi import openapi_document
 from tests.fixtures.platforms import TEST_SETTINGS
 
 from .client import signup
 from .conftest import TestClient
 
 MAX_EXAMPLES = int(os.environ.get("FEEDCORE_FUZZ_EXAMPLES", "25"))
-CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_headers_conformance,
-          response_schema_conformance]
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_headers_conformance,
+    response_schema_conformance,
+]
 OPERATIONS = [(path, method) for path, item in openapi_document()["paths"].items() for method in item]
 
 
@@ -57,8 +65,13 @@ def test_operation_conforms(target: Target, path: str, method: str, mode: Genera
     headers = target.headers if path != "/v1/auth/revoke" else {}
 
     @given(case=operation.as_strategy(generation_mode=mode))
-    @settings(max_examples=MAX_EXAMPLES, deadline=None, database=None, derandomize=True,
-              suppress_health_check=list(HealthCheck))
+    @settings(
+        max_examples=MAX_EXAMPLES,
+        deadline=None,
+        database=None,
+        derandomize=True,
+        suppress_health_check=list(HealthCheck),
+    )
     def check(case: Any) -> None:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", DeprecationWarning)

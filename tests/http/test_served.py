@@ -31,7 +31,9 @@ STOP_TIMEOUT = 20.0
 @contextmanager
 def _process(args: list[str], env: dict[str, str], log: Path) -> Iterator[subprocess.Popen[bytes]]:
     with log.open("wb") as out:
-        proc = subprocess.Popen([FEEDCTL, *args], env=env, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        proc = subprocess.Popen(
+            [FEEDCTL, *args], env=env, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL
+        )
     try:
         yield proc
     finally:
@@ -47,7 +49,7 @@ def _process(args: list[str], env: dict[str, str], log: Path) -> Iterator[subpro
 def _wait_ready(base_url: str, procs: list[subprocess.Popen[bytes]], logs: list[Path]) -> None:
     deadline = time.monotonic() + START_TIMEOUT
     while time.monotonic() < deadline:
-        for proc, log in zip(procs, logs):
+        for proc, log in zip(procs, logs, strict=True):
             if proc.poll() is not None:
                 raise AssertionError(f"{proc.args} exited with {proc.returncode}:\n{log.read_text()[-3000:]}")
         try:
@@ -65,15 +67,22 @@ def served(data_dir: Path, backends: dict[str, str]) -> Iterator[tuple[str, list
     yields the base URL and the processes. Everything is stopped with SIGTERM afterwards."""
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("FEEDCORE_")}
-    env.update({"FEEDCORE_DATA_DIR": str(data_dir), "FEEDCORE_PASSWORD_COST": "16",
-                "FEEDCORE_RATE_LIMIT": "100000/minute", "FEEDCORE_ANONYMOUS_RATE_LIMIT": "100000/minute", **backends})
+    env.update(
+        {
+            "FEEDCORE_DATA_DIR": str(data_dir),
+            "FEEDCORE_PASSWORD_COST": "16",
+            "FEEDCORE_RATE_LIMIT": "100000/minute",
+            "FEEDCORE_ANONYMOUS_RATE_LIMIT": "100000/minute",
+            **backends,
+        }
+    )
     commands = [["serve", "--host", "127.0.0.1", "--port", str(port)]]
     if not env.get("FEEDCORE_BUS_URL", "memory://").startswith("memory:"):
         commands += [["relay", "--interval", "0.1"], ["worker", "--poll-timeout", "0.2"]]
     logs = [data_dir / f"{args[0]}.log" for args in commands]
     data_dir.mkdir(parents=True, exist_ok=True)
     with ExitStack() as stack:
-        procs = [stack.enter_context(_process(args, env, log)) for args, log in zip(commands, logs)]
+        procs = [stack.enter_context(_process(args, env, log)) for args, log in zip(commands, logs, strict=True)]
         base_url = f"http://127.0.0.1:{port}"
         _wait_ready(base_url, procs, logs)
         yield base_url, procs
@@ -87,14 +96,21 @@ def embedded() -> dict[str, str]:
 @pytest.fixture
 def shared_services(redis_url: str, kafka_url: str) -> dict[str, str]:
     """SQLite (one file, several processes), Redis and a Kafka-protocol broker; a fresh namespace."""
-    return {"FEEDCORE_CACHE_URL": redis_url, "FEEDCORE_BUS_URL": kafka_url, "FEEDCORE_NAMESPACE": f"t{uuid.uuid4().hex[:10]}"}
+    return {
+        "FEEDCORE_CACHE_URL": redis_url,
+        "FEEDCORE_BUS_URL": kafka_url,
+        "FEEDCORE_NAMESPACE": f"t{uuid.uuid4().hex[:10]}",
+    }
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("deployment", [
-    "embedded",
-    pytest.param("shared_services", marks=pytest.mark.integration),
-])
+@pytest.mark.parametrize(
+    "deployment",
+    [
+        "embedded",
+        pytest.param("shared_services", marks=pytest.mark.integration),
+    ],
+)
 def test_served_journey(deployment: str, request: pytest.FixtureRequest, tmp_path: Path) -> None:
     backends: dict[str, str] = request.getfixturevalue(deployment)
     with served(tmp_path / "data", backends) as (base_url, procs):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import sys
 from typing import Any
 
 import attrs
@@ -19,11 +20,15 @@ __all__ = ["COMMANDS"]
 def _time(seconds: float | None) -> str:
     if seconds is None:
         return ""
-    return datetime.datetime.fromtimestamp(seconds, datetime.timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
+    return datetime.datetime.fromtimestamp(seconds, datetime.UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
 
 
 def _user(platform: Platform, handle: str) -> User:
     return platform.users.resolve(handle)
+
+
+def _handle_of(u: User | None) -> str:
+    return f"@{u.handle}" if u else ""
 
 
 def _fields(pairs: list[tuple[str, object]]) -> str:
@@ -42,11 +47,22 @@ def user_show(handle: str, as_json: bool) -> None:
     """Show a user (HANDLE, @HANDLE or an id) with counters."""
     with open_platform() as platform:
         u = _user(platform, handle)
-    emit(as_json, attrs.asdict(u), lambda: _fields([
-        ("id", u.id), ("handle", f"@{u.handle}"), ("display name", u.display_name), ("bio", u.bio),
-        ("created", _time(u.created_at)), ("followers", u.follower_count), ("following", u.following_count),
-        ("posts", u.post_count),
-    ]))
+    emit(
+        as_json,
+        attrs.asdict(u),
+        lambda: _fields(
+            [
+                ("id", u.id),
+                ("handle", f"@{u.handle}"),
+                ("display name", u.display_name),
+                ("bio", u.bio),
+                ("created", _time(u.created_at)),
+                ("followers", u.follower_count),
+                ("following", u.following_count),
+                ("posts", u.post_count),
+            ]
+        ),
+    )
 
 
 @click.group()
@@ -75,15 +91,20 @@ def feed_show(handle: str, limit: int, as_json: bool) -> None:
 def feed_rebuild(handles: tuple[str, ...], all_users: bool, as_json: bool) -> None:
     """Rebuild the cached home feeds of HANDLES from the store."""
     if all_users:
-        raise click.UsageError("--all is not available: the store ports offer no way to list users yet; "
-                               "name the handles to rebuild")
+        raise click.UsageError(
+            "--all is not available: the store ports offer no way to list users yet; name the handles to rebuild"
+        )
     if not handles:
         raise click.UsageError("name at least one handle (or --all)")
     lengths: dict[str, int] = {}
     with open_platform() as platform:
         users = [_user(platform, h) for h in handles]
-        with click.progressbar(users, label="rebuilding feeds", file=click.get_text_stream("stderr"),
-                               item_show_func=lambda u: f"@{u.handle}" if u else "") as bar:
+        with click.progressbar(
+            users,
+            label="rebuilding feeds",
+            file=sys.stderr,
+            item_show_func=_handle_of,
+        ) as bar:
             for u in bar:
                 lengths[u.handle] = platform.feeds.rebuild(u.id)
     emit(as_json, lengths, lambda: table([(f"@{h}", n) for h, n in lengths.items()], ("user", "feed length")))
@@ -102,11 +123,22 @@ def post_show(post_id: int, as_json: bool) -> None:
     with open_platform() as platform:
         p = platform.posts.get(post_id)
         author = platform.users.get(p.author_id)
-    emit(as_json, {**attrs.asdict(p), "author": attrs.asdict(author.card)}, lambda: _fields([
-        ("id", p.id), ("author", f"@{author.handle} ({p.author_id})"), ("text", p.text), ("created", _time(p.created_at)),
-        ("edited", _time(p.edited_at)), ("likes", p.like_count), ("comments", p.comment_count),
-        ("media", ", ".join(f"{m.content_type} {m.url}" for m in p.media)),
-    ]))
+    emit(
+        as_json,
+        {**attrs.asdict(p), "author": attrs.asdict(author.card)},
+        lambda: _fields(
+            [
+                ("id", p.id),
+                ("author", f"@{author.handle} ({p.author_id})"),
+                ("text", p.text),
+                ("created", _time(p.created_at)),
+                ("edited", _time(p.edited_at)),
+                ("likes", p.like_count),
+                ("comments", p.comment_count),
+                ("media", ", ".join(f"{m.content_type} {m.url}" for m in p.media)),
+            ]
+        ),
+    )
 
 
 @click.command()

@@ -27,7 +27,11 @@ def _log_config(level: str) -> dict[str, Any]:
 
     config = copy.deepcopy(uvicorn.config.LOGGING_CONFIG)
     config["formatters"]["bare"] = {"format": "%(message)s"}
-    config["handlers"]["feedcore_access"] = {"formatter": "bare", "class": "logging.StreamHandler", "stream": "ext://sys.stdout"}
+    config["handlers"]["feedcore_access"] = {
+        "formatter": "bare",
+        "class": "logging.StreamHandler",
+        "stream": "ext://sys.stdout",
+    }
     config["loggers"]["feedcore"] = {"handlers": ["default"], "level": level.upper(), "propagate": False}
     config["loggers"]["feedcore.access"] = {"handlers": ["feedcore_access"], "level": "INFO", "propagate": False}
     return config
@@ -53,14 +57,25 @@ def serve(host: str, port: int, workers: int, log_level: str) -> None:
 
     settings = Settings.from_env()
     if workers > 1 and settings.cache_url.startswith("memory:"):
-        raise click.UsageError("--workers > 1 needs a shared cache (set FEEDCORE_CACHE_URL=redis://...); "
-                               "with the in-process cache each process would have its own sessions")
+        raise click.UsageError(
+            "--workers > 1 needs a shared cache (set FEEDCORE_CACHE_URL=redis://...); "
+            "with the in-process cache each process would have its own sessions"
+        )
     with open_platform() as platform:  # create or upgrade schemas once, and fail early on bad settings
         not_ok = {role: status for role, status in platform.check().items() if status != "ok"}
     if not_ok:
         click.echo(f"warning: not ready yet: {not_ok}", err=True)
-    uvicorn.run(APP, host=host, port=port, workers=workers, access_log=False, log_config=_log_config(log_level),
-                log_level=log_level, lifespan="on", proxy_headers=True)
+    uvicorn.run(
+        APP,
+        host=host,
+        port=port,
+        workers=workers,
+        access_log=False,
+        log_config=_log_config(log_level),
+        log_level=log_level,
+        lifespan="on",
+        proxy_headers=True,
+    )
 
 
 def _groups(group: tuple[str, ...], handlers: str | None) -> list[str]:
@@ -73,15 +88,24 @@ def _groups(group: tuple[str, ...], handlers: str | None) -> list[str]:
 
 def _shared_bus(settings: Settings, what: str) -> None:
     if scheme_of(settings.bus_url) == "memory":
-        raise click.UsageError(f"the bus is in-process ({settings.bus_url}): `feedctl serve` dispatches events itself; "
-                               f"a separate {what} needs a shared bus (FEEDCORE_BUS_URL=kafka://...)")
+        raise click.UsageError(
+            f"the bus is in-process ({settings.bus_url}): `feedctl serve` dispatches events itself; "
+            f"a separate {what} needs a shared bus (FEEDCORE_BUS_URL=kafka://...)"
+        )
 
 
 @click.command()
-@click.option("--group", "group", multiple=True, metavar="NAME",
-              help=f"A handler group to run (repeatable): {', '.join(DEFAULT_GROUPS)}.")
+@click.option(
+    "--group",
+    "group",
+    multiple=True,
+    metavar="NAME",
+    help=f"A handler group to run (repeatable): {', '.join(DEFAULT_GROUPS)}.",
+)
 @click.option("--handlers", metavar="LIST", help="Handler groups as a comma-separated list (default: all).")
-@click.option("--poll-timeout", default=1.0, show_default=True, type=click.FloatRange(0.01, 30), help="Seconds per poll.")
+@click.option(
+    "--poll-timeout", default=1.0, show_default=True, type=click.FloatRange(0.01, 30), help="Seconds per poll."
+)
 @click.option("--log-level", default="info", show_default=True, type=_LEVELS)
 def worker(group: tuple[str, ...], handlers: str | None, poll_timeout: float, log_level: str) -> None:
     """Consume the bus: one consumer-group member per handler group, one thread each.
@@ -99,8 +123,13 @@ def worker(group: tuple[str, ...], handlers: str | None, poll_timeout: float, lo
 
 
 @click.command()
-@click.option("--interval", default=0.5, show_default=True, type=click.FloatRange(0.01, 60),
-              help="Seconds to wait when the outbox is empty.")
+@click.option(
+    "--interval",
+    default=0.5,
+    show_default=True,
+    type=click.FloatRange(0.01, 60),
+    help="Seconds to wait when the outbox is empty.",
+)
 @click.option("--log-level", default="info", show_default=True, type=_LEVELS)
 def relay(interval: float, log_level: str) -> None:
     """Publish the outbox to the bus until SIGTERM or SIGINT (several relays may run at once)."""
