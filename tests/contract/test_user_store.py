@@ -66,3 +66,13 @@ def test_update_profile_of_unknown_user_raises_and_writes_no_event(kit):
     with pytest.raises(NotFound):
         kit.store.update_profile(ghost, display_name="x", bio=None, events=[kit.event("user.updated", ghost)])
     assert kit.store.pending() == 0
+
+
+def test_user_ids_pages_every_user_in_id_order(kit):
+    made = sorted(kit.user(f"user{n}").id for n in range(7))
+    store = kit.store
+    assert store.user_ids(None, 100) == made
+    first = store.user_ids(None, 3)
+    assert first == made[:3]
+    assert store.user_ids(first[-1], 3) == made[3:6]
+    assert store.user_ids(made[-1], 3) == []

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import datetime
 import sys
+from collections.abc import Iterable
 from typing import Any
 
 import attrs
 import click
+from tqdm import tqdm
 
 from feedcore import Platform, User
+from feedcore.services.graph import iter_ids
 
 from ..options import emit, json_option, open_platform, table
 from .setup import FEED_HEADERS, feed_rows
@@ -25,10 +28,6 @@ def _time(seconds: float | None) -> str:
 
 def _user(platform: Platform, handle: str) -> User:
     return platform.users.resolve(handle)
-
-
-def _handle_of(u: User | None) -> str:
-    return f"@{u.handle}" if u else ""
 
 
 def _fields(pairs: list[tuple[str, object]]) -> str:
@@ -86,28 +85,25 @@ def feed_show(handle: str, limit: int, as_json: bool) -> None:
 
 @feed.command("rebuild")
 @click.argument("handles", nargs=-1)
-@click.option("--all", "all_users", is_flag=True, help="Every user (needs a store that can list users).")
+@click.option("--all", "all_users", is_flag=True, help="Every user, in pages, with a progress bar.")
 @json_option
 def feed_rebuild(handles: tuple[str, ...], all_users: bool, as_json: bool) -> None:
-    """Rebuild the cached home feeds of HANDLES from the store."""
-    if all_users:
-        raise click.UsageError(
-            "--all is not available: the store ports offer no way to list users yet; name the handles to rebuild"
-        )
-    if not handles:
-        raise click.UsageError("name at least one handle (or --all)")
-    lengths: dict[str, int] = {}
+    """Rebuild the cached home feeds of HANDLES (or --all users) from the store."""
+    if all_users == bool(handles):
+        raise click.UsageError("name the handles to rebuild, or --all (not both)")
     with open_platform() as platform:
-        users = [_user(platform, h) for h in handles]
-        with click.progressbar(
-            users,
-            label="rebuilding feeds",
-            file=sys.stderr,
-            item_show_func=_handle_of,
-        ) as bar:
-            for u in bar:
-                lengths[u.handle] = platform.feeds.rebuild(u.id)
-    emit(as_json, lengths, lambda: table([(f"@{h}", n) for h, n in lengths.items()], ("user", "feed length")))
+        if all_users:
+            ids: Iterable[int] = (uid for page in iter_ids(platform.deps.users.user_ids) for uid in page)
+        else:
+            ids = [_user(platform, h).id for h in handles]
+        with tqdm(ids, desc="rebuilding feeds", unit="feed", file=sys.stderr, disable=None) as bar:
+            lengths = [platform.feeds.rebuild(uid) for uid in bar]
+    if all_users:
+        summary = {"feeds": len(lengths), "entries": sum(lengths)}
+        emit(as_json, summary, lambda: f"rebuilt {summary['feeds']} feeds, {summary['entries']} entries")
+    else:
+        by_handle = dict(zip(handles, lengths, strict=True))
+        emit(as_json, by_handle, lambda: table([(f"@{h}", n) for h, n in by_handle.items()], ("user", "feed length")))
 
 
 @click.group()

@@ -41,6 +41,10 @@ class UserStore(Backend):
     ) -> User:
         """Set the given fields (None leaves a field as it is). Raises NotFound."""
 
+    @abc.abstractmethod
+    def user_ids(self, after: int | None, limit: int) -> list[int]:
+        """Every user id greater than ``after``, ascending, at most ``limit`` (merged across shards)."""
+
     def get_user(self, user_id: int) -> User | None:
         return self.get_users([user_id]).get(user_id)
 

@@ -52,7 +52,7 @@ class UserService:
     def resolve(self, id_or_handle: str) -> User:
         """A user named by a decimal id or a handle (an optional leading @)."""
         text = id_or_handle.strip()
-        if text.isdigit():
+        if text.isascii() and text.isdigit():
             return self.get(int(text))
         return self.by_handle(text.removeprefix("@"))
 

@@ -109,6 +109,10 @@ class MemoryStore(UserStore, PostStore, GraphStore, InteractionStore, Outbox):
         with self._open():
             return {uid: self._users[uid] for uid in user_ids if uid in self._users}
 
+    def user_ids(self, after: int | None, limit: int) -> list[int]:
+        with self._open():
+            return sorted(uid for uid in self._users if after is None or uid > after)[:limit]
+
     def user_by_handle(self, handle: str) -> User | None:
         with self._open():
             user_id = self._handles.get(handle.lower())

@@ -68,7 +68,8 @@ class SqlBase:
     def _insert_ignore(self, table: sa.Table, values: dict[str, Any]) -> sa.Insert:
         """``INSERT ... ON CONFLICT DO NOTHING``; its rowcount says whether a row went in."""
         dialect = postgresql if self._shards.dialect == "postgresql" else sqlite
-        return dialect.insert(table).values(values).on_conflict_do_nothing().execution_options(preserve_rowcount=True)
+        stmt: sa.Insert = dialect.insert(table).values(values).on_conflict_do_nothing()
+        return stmt.execution_options(preserve_rowcount=True)
 
     @staticmethod
     def _emit(conn: sa.Connection, events: Sequence[Event], shard: int) -> None:

@@ -59,6 +59,16 @@ class SqlUsers(SqlBase, UserStore):
         )
         return {row.id: user_from_row(row) for row in rows}
 
+    def user_ids(self, after: int | None, limit: int) -> list[int]:
+        query = sa.select(users.c.id).order_by(users.c.id).limit(limit)
+        if after is not None:
+            query = query.where(users.c.id > after)
+        found: list[int] = []
+        for db in range(len(self._shards)):
+            with self._read(db, "user ids") as conn:
+                found += conn.execute(query).scalars()
+        return sorted(found)[:limit]
+
     def user_by_handle(self, handle: str) -> User | None:
         with self._read(self._handle_db(handle), "user by handle") as conn:
             row = conn.execute(sa.select(*_USER_COLUMNS).where(users.c.handle_key == handle.lower())).first()
