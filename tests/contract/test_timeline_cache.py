@@ -119,6 +119,26 @@ def test_large_fan_out_and_backfill(cache):
     assert len(cache.range(HOME, 1, None, 5000)) == 600
 
 
+def test_range_many_answers_each_timeline_in_order(cache):
+    cache.replace(HOME, 1, [1, 2, 3], TTL)
+    cache.replace(AUTHOR, 2, [], TTL)
+    wanted = [(HOME, 1), (AUTHOR, 2), (HOME, 3), (AUTHOR, 1)]
+    assert cache.range_many(wanted, None, 2) == [[3, 2], [], None, None]
+    assert cache.range_many(wanted, 3, 10, TTL) == [[2, 1], [], None, None]
+    assert cache.range_many([], None, 10, TTL) == []
+    assert cache.range(HOME, 3, None, 10) is None  # touching materialises nothing
+
+
+def test_replace_many_materialises_each_owner(cache):
+    cache.replace(HOME, 1, [9], TTL)
+    cache.replace_many(HOME, {1: [1, 2], 2: [], 3: list(range(1, 1201))}, TTL)
+    assert cache.range(HOME, 1, None, 10) == [2, 1]
+    assert cache.range(HOME, 2, None, 10) == []
+    assert len(cache.range(HOME, 3, None, 5000)) == 1200
+    cache.replace_many(HOME, {1: [5], 2: [6]}, 0)
+    assert cache.range_many([(HOME, 1), (HOME, 2)], None, 10) == [None, None]
+
+
 def test_ttl_expiry_and_touch(cache_env):
     cache = cache_env.cache
     cache.replace(HOME, 1, [1], 1.0)

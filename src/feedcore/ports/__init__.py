@@ -2,13 +2,16 @@
 
 from .base import Backend
 from .bus import EventBus, Subscription
+from .bulk import BulkLoader, Edge
 from .caches import ContentCache, RateDecision, RateLimiter, SessionStore, Timeline, TimelineCache
 from .media import MediaStore
 from .stores import GraphStore, InteractionStore, Outbox, PostStore, Publish, UserStore
 
 __all__ = [
     "Backend",
+    "BulkLoader",
     "ContentCache",
+    "Edge",
     "EventBus",
     "GraphStore",
     "InteractionStore",

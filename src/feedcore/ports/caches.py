@@ -54,6 +54,24 @@ class TimelineCache(Backend):
     def touch(self, timeline: Timeline, owner_id: int, ttl: float) -> bool:
         """Extend the TTL of a materialised timeline; False if it is not materialised."""
 
+    def range_many(
+        self, timelines: Sequence[tuple[Timeline, int]], before: int | None, limit: int, ttl: float | None = None
+    ) -> list[list[int] | None]:
+        """:meth:`range` of each (timeline, owner) in ``timelines``, in order; with ``ttl``,
+        also :meth:`touch` each one. Backends override it to answer in one round trip."""
+        found = [self.range(timeline, owner, before, limit) for timeline, owner in timelines]
+        if ttl is not None:
+            for (timeline, owner), ids in zip(timelines, found, strict=True):
+                if ids is not None:
+                    self.touch(timeline, owner, ttl)
+        return found
+
+    def replace_many(self, timeline: Timeline, post_ids: Mapping[int, Sequence[int]], ttl: float) -> None:
+        """:meth:`replace` the ``timeline`` of each owner in ``post_ids`` (owner id -> post ids),
+        e.g. to materialise many feeds after a bulk load. Backends override it to batch round trips."""
+        for owner, ids in post_ids.items():
+            self.replace(timeline, owner, ids, ttl)
+
 
 class ContentCache(Backend):
     """Serialized values by (kind, id), e.g. kind "post" or "user", for hydration."""

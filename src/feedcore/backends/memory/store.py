@@ -20,6 +20,7 @@ from ...events import Event
 from ...model import Comment, Media, Post, User
 from ...ports.stores import GraphStore, InteractionStore, Outbox, PostStore, Publish, UserStore
 from ...settings import Settings
+from ._bulk import MemoryBulk
 from ._store_tables import OutboxQueue, SortedIds, newest_first
 
 __all__ = ["MemoryStore"]
@@ -27,7 +28,7 @@ __all__ = ["MemoryStore"]
 _Row = TypeVar("_Row")
 
 
-class MemoryStore(UserStore, PostStore, GraphStore, InteractionStore, Outbox):
+class MemoryStore(UserStore, PostStore, GraphStore, InteractionStore, Outbox, MemoryBulk):
     """UserStore, PostStore, GraphStore, InteractionStore and Outbox in memory.
 
     Rows referring to a user or post the store does not hold (an edge to an unknown user,

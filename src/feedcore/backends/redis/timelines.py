@@ -7,7 +7,7 @@ A sentinel member (score 0) marks the timeline as materialised, so an empty feed
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ...ports.caches import Timeline, TimelineCache
@@ -19,6 +19,7 @@ __all__ = ["RedisTimelines"]
 
 _KEYS_PER_CALL = 1000
 _POSTS_PER_CALL = 500
+_REPLACES_PER_PIPELINE = 200
 
 
 def _pairs(post_ids: Sequence[int]) -> list[Any]:
@@ -87,3 +88,43 @@ class RedisTimelines(RedisConnection, TimelineCache):
     def touch(self, timeline: Timeline, owner_id: int, ttl: float) -> bool:
         with translated("timeline touch"):
             return bool(self._client.pexpire(self._keys.timeline(timeline, owner_id), ttl_ms(ttl)))
+
+    def range_many(
+        self, timelines: Sequence[tuple[Timeline, int]], before: int | None, limit: int, ttl: float | None = None
+    ) -> list[list[int] | None]:
+        """One pipeline: a RANGE script call (and a PEXPIRE, with ``ttl``) per timeline."""
+        if not timelines:
+            return []
+        bound = ("+inf", "") if before is None else (before, member(before))
+        keys = [self._keys.timeline(timeline, owner) for timeline, owner in timelines]
+
+        def build(pipe: Any) -> None:
+            for key in keys:
+                pipe.execute_command("EVALSHA", RANGE.sha, 1, key, *bound, max(0, limit))
+                if ttl is not None:
+                    pipe.pexpire(key, ttl_ms(ttl))
+
+        with translated("timeline range"):
+            replies = self._pipelined(build)
+        step = 1 if ttl is None else 2
+        return [None if r is None else [int(m) for m in r] for r in replies[::step]]
+
+    def replace_many(self, timeline: Timeline, post_ids: Mapping[int, Sequence[int]], ttl: float) -> None:
+        """Pipelined REPLACE script calls, a few hundred timelines per round trip."""
+        owners = list(post_ids)
+        if ttl <= 0:
+            for part in _chunks(owners, _KEYS_PER_CALL):
+                if part:
+                    with translated("timeline replace"):
+                        self._client.delete(*[self._keys.timeline(timeline, o) for o in part])
+            return
+        px = ttl_ms(ttl)
+        for part in _chunks(owners, _REPLACES_PER_PIPELINE):
+
+            def build(pipe: Any, part: Sequence[int] = part) -> None:
+                for owner in part:
+                    key = self._keys.timeline(timeline, owner)
+                    pipe.execute_command("EVALSHA", REPLACE.sha, 1, key, px, 0, SENTINEL, *_pairs(post_ids[owner]))
+
+            with translated("timeline replace"):
+                self._pipelined(build)

@@ -6,6 +6,7 @@ import sqlalchemy as sa
 
 from ...settings import Settings
 from ._base import translate_errors
+from .bulk import SqlBulk
 from .graph import SqlGraph
 from .interactions import SqlInteractions
 from .migrate import upgrade
@@ -17,8 +18,8 @@ from .users import SqlUsers
 __all__ = ["SqlStore"]
 
 
-class SqlStore(SqlUsers, SqlPosts, SqlGraph, SqlInteractions, SqlOutbox):
-    """UserStore, PostStore, GraphStore, InteractionStore and Outbox over one or more databases.
+class SqlStore(SqlUsers, SqlPosts, SqlGraph, SqlInteractions, SqlOutbox, SqlBulk):
+    """UserStore, PostStore, GraphStore, InteractionStore, Outbox and BulkLoader over one or more databases.
 
     ``urls`` are the physical databases in shard-map order (logical shard ``s`` lives on
     ``urls[s % len(urls)]``); ``replica_urls``, if given, one per database in the same order.
