@@ -24,9 +24,17 @@ class Relay:
         self._bus = bus
         self._batch = batch
 
-    def run_once(self) -> int:
-        """Publish one batch per shard; returns how many events were published."""
-        return self._outbox.relay(self._bus.publish, self._batch)
+    def run_once(self, observe: Callable[[Sequence[Event]], None] | None = None) -> int:
+        """Publish one batch per shard; returns how many events were published. ``observe``
+        is told of each batch once the bus has it."""
+        if observe is None:
+            return self._outbox.relay(self._bus.publish, self._batch)
+
+        def publish(events: Sequence[Event]) -> None:
+            self._bus.publish(events)
+            observe(events)
+
+        return self._outbox.relay(publish, self._batch)
 
 
 class Consumer:
@@ -56,6 +64,10 @@ class Consumer:
         self._backoff = backoff
         self._sleep = sleep
         self._subscription: Subscription | None = None
+
+    @property
+    def topics(self) -> Sequence[str]:
+        return self._handler.topics
 
     def run_once(self, max_events: int = 500, timeout: float = 0.0) -> list[Event]:
         """Poll, handle and commit one batch; returns the events handled."""

@@ -11,13 +11,15 @@ import os
 import secrets
 import threading
 import time
-from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 
 from .backends import open_backend
 from .consumers import Consumer, Relay
+from .events import Event
 from .handlers import DEFAULT_GROUPS, AnalyticsHandler, Handler, build_handlers
 from .ids import IdGenerator
 from .ports import Backend
@@ -188,25 +190,40 @@ class Platform:
 
     def drain(self, groups: Iterable[str] = DEFAULT_GROUPS, idle: float | None = None, timeout: float = 60.0) -> int:
         """Relay the outbox and run this process's handlers until nothing is left; returns how
-        many distinct events the handlers processed. ``idle``: stop after that many seconds
-        without events (default 0 for an in-process bus, 3 s otherwise); ``timeout`` bounds it all."""
+        many distinct events the handlers processed.
+
+        It returns once every event it relayed has reached each group that reads its topic and
+        nothing more arrived for ``idle`` seconds (default 0 for an in-process bus, 1 s otherwise),
+        or after ``timeout`` seconds. With an asynchronous bus the groups poll concurrently, one
+        thread each, so their first joins overlap instead of adding up."""
+        inline = self.settings.dispatch_inline
         if idle is None:
-            idle = 0.0 if self.settings.dispatch_inline else 3.0
+            idle = 0.0 if inline else 1.0
         poll = min(idle, 0.5)
         consumers = [self.consumer(g) for g in groups]
+        awaited: dict[str, set[int]] = {c.group: set() for c in consumers}
         seen: set[int] = set()
-        start = last_activity = time.monotonic()
-        while time.monotonic() - start < timeout:
-            relayed = self.relay.run_once()
-            handled = 0
+
+        def relayed(events: Sequence[Event]) -> None:
             for consumer in consumers:
-                events = consumer.run_once(timeout=poll)
-                handled += len(events)
-                seen.update(e.id for e in events)
-            if relayed or handled:
-                last_activity = time.monotonic()
-            elif time.monotonic() - last_activity >= idle:
-                break
+                awaited[consumer.group].update(e.id for e in events if e.topic in consumer.topics)
+
+        def run(consumer: Consumer) -> list[Event]:
+            events = consumer.run_once(timeout=poll)
+            awaited[consumer.group].difference_update(e.id for e in events)
+            return events
+
+        with ThreadPoolExecutor(max_workers=1 if inline else len(consumers) or 1) as pool:
+            start = last_activity = time.monotonic()
+            while time.monotonic() - start < timeout:
+                published = self.relay.run_once(relayed)
+                batches = list(pool.map(run, consumers))
+                for events in batches:
+                    seen.update(e.id for e in events)
+                if published or any(batches):
+                    last_activity = time.monotonic()
+                elif not any(awaited.values()) and time.monotonic() - last_activity >= idle:
+                    break
         return len(seen)
 
     def _committed(self) -> None:
