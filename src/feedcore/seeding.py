@@ -13,7 +13,7 @@ Shape:
   followers are drawn uniformly, so following counts are near-Poisson;
 - posts per user are skewed: half the users post nothing, the others a Pareto (alpha 1.6)
   number with mean ``2 * posts_per_user_mean``, spread over the ``days`` before ``end``;
-- an ``active_fraction`` of users are active (their home feeds are materialised).
+- an ``active_fraction`` of users are active (their home feeds are materialised), chosen by hash.
 
 If hubs of at least ``pull_threshold`` followers cannot make up ``hub_fraction`` of the users
 without exceeding half the follower mean (small networks, high thresholds), the hub fraction
@@ -25,6 +25,7 @@ from __future__ import annotations
 import heapq
 import itertools
 import random
+import zlib
 from collections.abc import Iterator, Sequence
 
 import attrs
@@ -102,6 +103,10 @@ class NetworkSpec:
     def user_ids(self) -> list[int]:
         return [self.user_id(i) for i in range(self.users)]
 
+    def is_active(self, i: int) -> bool:
+        """Whether user ``i`` is active: a hash of the seed and ``i``, so it is known without generating."""
+        return zlib.crc32(f"{self.seed}:{i}".encode()) < self.active_fraction * 2**32
+
     def chunk(self, index: int, user_ids: Sequence[int] | None = None) -> Chunk:
         """Chunk ``index`` (of :attr:`chunks`); ``user_ids`` (from :meth:`user_ids`) saves recomputing them."""
         ids = user_ids if user_ids is not None else self.user_ids()
@@ -123,7 +128,7 @@ class NetworkSpec:
             chosen = [f for f in rng.sample(range(self.users), degree + 1) if f != i][:degree]
             follows += [(ids[f], uid, created) for f in chosen]
             posts += self._posts(rng, i, uid)
-            if rng.random() < self.active_fraction:
+            if self.is_active(i):
                 active.append(uid)
         return Chunk(start, stop, users, posts, follows, active)
 
