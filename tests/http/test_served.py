@@ -20,8 +20,9 @@ import httpx
 import pytest
 
 from tests.fixtures.services import free_port
+from tests.fixtures.stores import PgDatabases
 
-from .client import assert_error, run_journey
+from .client import ApiUser, assert_error, eventually, run_journey, signup
 
 FEEDCTL = str(Path(sys.executable).with_name("feedctl"))
 START_TIMEOUT = 60.0
@@ -103,12 +104,30 @@ def shared_services(redis_url: str, kafka_url: str) -> dict[str, str]:
     }
 
 
+@pytest.fixture
+def production(
+    pg_databases: PgDatabases, redis_url: str, kafka_url: str, s3_endpoint: str, aws_credentials: None
+) -> dict[str, str]:
+    """PostgreSQL (4 logical shards over 2 databases), Redis, Kafka (tansu) and S3 (moto)."""
+    pg_databases.truncate()
+    namespace = f"t{uuid.uuid4().hex[:10]}"
+    return {
+        "FEEDCORE_DATABASE_URL": ",".join(pg_databases.urls),
+        "FEEDCORE_LOGICAL_SHARDS": "4",
+        "FEEDCORE_CACHE_URL": redis_url,
+        "FEEDCORE_BUS_URL": kafka_url,
+        "FEEDCORE_MEDIA_URL": f"s3://{namespace}/media?endpoint_url={s3_endpoint}&presign=3600",
+        "FEEDCORE_NAMESPACE": namespace,
+    }
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize(
     "deployment",
     [
         "embedded",
         pytest.param("shared_services", marks=pytest.mark.integration),
+        pytest.param("production", marks=pytest.mark.integration),
     ],
 )
 def test_served_journey(deployment: str, request: pytest.FixtureRequest, tmp_path: Path) -> None:
@@ -129,3 +148,53 @@ def test_served_journey(deployment: str, request: pytest.FixtureRequest, tmp_pat
         codes = [proc.wait(STOP_TIMEOUT) for proc in procs]
         assert codes[0] in (0, -signal.SIGTERM) and codes[1:] == [0] * (len(codes) - 1), codes
     assert "Application shutdown complete" in (tmp_path / "data" / "serve.log").read_text()
+
+
+@pytest.mark.slow
+@pytest.mark.integration
+def test_a_killed_worker_resumes_without_losing_or_duplicating(production: dict[str, str], tmp_path: Path) -> None:
+    """SIGKILL the worker while posts flow; a new worker resumes from the committed offsets and
+    every follower feed ends with each post exactly once, the counters exact."""
+    data_dir = tmp_path / "data"
+    with served(data_dir, production) as (base_url, procs), httpx.Client(base_url=base_url, timeout=10.0) as client:
+        author = signup(client, "author")
+        fans = [signup(client, f"fan{n}") for n in range(3)]
+        for fan in fans:
+            assert client.put(f"/v1/me/following/{author.id}", headers=fan.auth).status_code == 204
+            assert client.get("/v1/feed", headers=fan.auth).status_code == 200  # materialise the feed
+        eventually(lambda: client.get(f"/v1/users/{author.id}").json()["follower_count"] == 3, timeout=30)
+
+        posted: list[str] = []
+        worker = procs[2]
+        for n in range(30):
+            response = client.post("/v1/posts", headers=author.auth, json={"text": f"post {n}"})
+            assert response.status_code == 201, response.text
+            posted.append(response.json()["id"])
+            if n == 10:
+                worker.kill()  # no graceful shutdown: whatever it polled but did not commit comes again
+                worker.wait(STOP_TIMEOUT)
+        for post_id in posted[:5]:
+            for fan in fans:
+                assert client.put(f"/v1/posts/{post_id}/like", headers=fan.auth).status_code == 204
+
+        env = {k: v for k, v in os.environ.items() if not k.startswith("FEEDCORE_")}
+        env.update({"FEEDCORE_DATA_DIR": str(data_dir), "FEEDCORE_PASSWORD_COST": "16", **production})
+        with _process(["worker", "--poll-timeout", "0.2"], env, data_dir / "worker-2.log"):
+
+            def complete(fan: ApiUser) -> list[str] | None:
+                ids = [
+                    i["post"]["id"]
+                    for i in client.get("/v1/feed", headers=fan.auth, params={"limit": 100}).json()["items"]
+                ]
+                return ids if set(ids) == set(posted) else None
+
+            for fan in fans:
+                ids = eventually(lambda fan=fan: complete(fan), timeout=60)
+                assert len(ids) == len(set(ids)) == len(posted)
+                assert ids == sorted(ids, key=int, reverse=True)
+
+            def liked_counts() -> bool:
+                return all(client.get(f"/v1/posts/{pid}").json()["like_count"] == 3 for pid in posted[:5])
+
+            eventually(liked_counts, timeout=60)
+            assert client.get(f"/v1/users/{author.id}").json()["follower_count"] == 3
