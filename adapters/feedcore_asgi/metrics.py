@@ -48,6 +48,29 @@ class _PlatformCollector(Collector):
         for event_type, count in sorted(platform.analytics.counts.items()):
             handled.add_metric([event_type], count)
         yield handled
+        counters = platform.deps.stats.counters()
+        hits, misses = counters.get("timeline_hits", 0), counters.get("timeline_misses", 0)
+        timelines = CounterMetricFamily(
+            "feedcore_timeline_reads", "Timeline cache reads in this process, by outcome.", labels=["outcome"]
+        )
+        timelines.add_metric(["hit"], hits)
+        timelines.add_metric(["miss"], misses)
+        yield timelines
+        yield GaugeMetricFamily(
+            "feedcore_feed_cache_hit_ratio",
+            "Share of timeline reads answered by the cache (rebuilt from the store otherwise).",
+            value=hits / (hits + misses) if hits + misses else 1.0,
+        )
+        yield CounterMetricFamily(
+            "feedcore_fanout_feeds_written",
+            "Home feeds a new post was pushed into.",
+            value=counters.get("fanout_feeds_written", 0),
+        )
+        lag = platform.deps.stats.gauges().get("fanout_lag_seconds")
+        if lag is not None:
+            yield GaugeMetricFamily(
+                "feedcore_fanout_lag_seconds", "Age of the newest post when this process fanned it out.", value=lag
+            )
 
 
 class Metrics:

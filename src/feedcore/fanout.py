@@ -38,7 +38,9 @@ class FanoutHandler:
         for event in events:
             p = event.payload
             if event.type == ev.POST_CREATED:
-                self.push(p["author_id"], [p["post_id"]])
+                written = self.push(p["author_id"], [p["post_id"]])
+                self._deps.stats.incr("fanout_feeds_written", written)
+                self._deps.stats.set("fanout_lag_seconds", self._deps.clock() - event.created_at)
             elif event.type == ev.POST_DELETED:
                 self.retract(p["author_id"], p["post_id"])
             elif event.type == ev.POST_EDITED:

@@ -34,6 +34,7 @@ from .services.media import MediaService
 from .services.posts import PostService
 from .services.users import UserService
 from .settings import Settings
+from .stats import Stats
 
 __all__ = ["Platform"]
 
@@ -93,6 +94,7 @@ class Platform:
             committed=self._committed,
             cache_breaker=CircuitBreaker("cache"),
             store_breaker=CircuitBreaker("store"),
+            stats=Stats(),
         )
         hydrator = Hydrator(self.deps)
         self.users = UserService(self.deps, hydrator)

@@ -88,6 +88,8 @@ def test_health_readiness_metrics_openapi(api: TestClient) -> None:
     assert "feedcore_outbox_pending 0.0" in text
     assert 'feedcore_events_handled_total{type="post.created"} 1.0' in text
     assert 'feedcore_feed_reads_total{degraded="false"} 1.0' in text
+    assert 'feedcore_timeline_reads_total{outcome="hit"}' in text and "feedcore_feed_cache_hit_ratio" in text
+    assert "feedcore_fanout_lag_seconds" in text and "feedcore_fanout_feeds_written_total" in text
     assert api.get("/openapi.json").json()["openapi"].startswith("3.1")
 
 

@@ -23,6 +23,7 @@ from ..ports import (
 )
 from ..resilience import CircuitBreaker
 from ..settings import Settings
+from ..stats import Stats
 
 __all__ = ["Deps"]
 
@@ -48,6 +49,7 @@ class Deps:
     committed: Callable[[], None]
     cache_breaker: CircuitBreaker
     store_breaker: CircuitBreaker
+    stats: Stats
 
     def event(self, type_: str, key: int, shard: int, **payload: Any) -> Event:
         """A new event of ``type_`` keyed by ``key``, its id made on ``shard``."""

@@ -124,6 +124,7 @@ class FeedService:
         except Unavailable:
             notes.degraded = True
             return load(before, n)
+        d.stats.incr("timeline_misses" if ids is None else "timeline_hits")
         if ids is None:
             full = load(None, d.settings.feed_max_len)
             try:
