@@ -60,6 +60,12 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 _LEGAL_TOPIC = re.compile(r"[A-Za-z0-9._-]{1,249}")
+_REBALANCING = (
+    kafka_errors.RebalanceInProgressError,
+    kafka_errors.CommitFailedError,
+    kafka_errors.IllegalGenerationError,
+    kafka_errors.UnknownMemberIdError,
+)
 _IDEMPOTENCE = {"auto": None, "true": True, "1": True, "yes": True, "false": False, "0": False, "no": False}
 
 
@@ -312,12 +318,19 @@ class KafkaSubscription(Subscription):
         return events
 
     def commit(self) -> None:
+        """Commit the position after the last record :meth:`poll` returned, for the partitions
+        this member owns now. While the group rebalances the commit is skipped (logged): the
+        events go again to whoever owns their partition next, as at-least-once allows."""
         if self._closed:
             raise InvalidInput("this subscription is closed")
-        # commit() with no offsets commits the position after the last record poll() returned,
-        # for the partitions this member owns now; a rebalance since then raises CommitFailedError
-        # and the uncommitted events go to the partitions' new owner.
-        _guard(f"committing offsets of group {self.group!r}", self._consumer.commit)
+        try:
+            self._consumer.commit()
+        except _REBALANCING as exc:
+            log.warning(
+                "group %r is rebalancing; commit skipped, uncommitted events will be redelivered: %s", self.group, exc
+            )
+        except kafka_errors.KafkaError as exc:
+            raise Unavailable(f"kafka: committing offsets of group {self.group!r} failed: {exc}") from exc
 
     def close(self) -> None:
         if self._closed:
