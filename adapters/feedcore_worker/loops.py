@@ -65,15 +65,17 @@ def run_worker(
     groups: Sequence[str] = DEFAULT_GROUPS,
     stop_event: threading.Event | None = None,
     *,
+    group: str | None = None,
     poll_timeout: float = 1.0,
     max_events: int = 500,
     max_backoff: float = 10.0,
 ) -> dict[str, int]:
-    """Consume the bus with one thread per consumer group of ``groups`` until ``stop_event``
-    is set; each thread finishes and commits the batch in hand, then closes its subscription.
+    """Consume the bus with one thread per handler in ``groups`` (as consumer group
+    ``"<group>.<handler>"``, ``group`` defaulting to the namespace) until ``stop_event`` is
+    set; each thread finishes and commits the batch in hand, then closes its subscription.
     Returns how many events each group handled. Raises ValueError for an unknown group."""
     stop = stop_event or threading.Event()
-    consumers = {g: platform.consumer(g) for g in dict.fromkeys(groups)}  # ValueError before any thread starts
+    consumers = {g: platform.consumer(g, group) for g in dict.fromkeys(groups)}  # ValueError before any thread starts
     handled: dict[str, int] = {}
 
     def consume(group: str) -> None:

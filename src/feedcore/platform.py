@@ -11,8 +11,8 @@ import os
 import secrets
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -176,13 +176,17 @@ class Platform:
                 status[role] = f"unavailable: {exc}"
         return status
 
-    def consumer(self, group: str) -> Consumer:
-        """This process's member of consumer group ``group`` (one of ``DEFAULT_GROUPS``)."""
-        if group not in self._consumers:
-            if group not in self.handlers:
-                raise ValueError(f"unknown handler group {group!r}; known: {', '.join(DEFAULT_GROUPS)}")
-            self._consumers[group] = Consumer(self.deps.bus, f"{self.settings.namespace}.{group}", self.handlers[group])
-        return self._consumers[group]
+    def consumer(self, handler: str, group: str | None = None) -> Consumer:
+        """This process's member of consumer group ``"<group>.<handler>"`` running ``handler``
+        (one of ``DEFAULT_GROUPS``); ``group`` defaults to the namespace. Workers that use the
+        same names share the load."""
+        prefix = group or self.settings.namespace
+        key = f"{prefix}.{handler}"
+        if key not in self._consumers:
+            if handler not in self.handlers:
+                raise ValueError(f"unknown handler {handler!r}; known: {', '.join(DEFAULT_GROUPS)}")
+            self._consumers[key] = Consumer(self.deps.bus, key, self.handlers[handler])
+        return self._consumers[key]
 
     @property
     def analytics(self) -> AnalyticsHandler:

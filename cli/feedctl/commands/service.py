@@ -78,11 +78,11 @@ def serve(host: str, port: int, workers: int, log_level: str) -> None:
     )
 
 
-def _groups(group: tuple[str, ...], handlers: str | None) -> list[str]:
-    chosen = list(group) + [h.strip() for h in (handlers or "").split(",") if h.strip()]
-    unknown = [g for g in chosen if g not in DEFAULT_GROUPS]
+def _handlers(handlers: str | None) -> list[str]:
+    chosen = [h.strip() for h in (handlers or "").split(",") if h.strip()]
+    unknown = [h for h in chosen if h not in DEFAULT_GROUPS]
     if unknown:
-        raise click.BadParameter(f"unknown handler group(s) {', '.join(unknown)}; known: {', '.join(DEFAULT_GROUPS)}")
+        raise click.BadParameter(f"unknown handler(s) {', '.join(unknown)}; known: {', '.join(DEFAULT_GROUPS)}")
     return list(dict.fromkeys(chosen)) or list(DEFAULT_GROUPS)
 
 
@@ -97,29 +97,32 @@ def _shared_bus(settings: Settings, what: str) -> None:
 @click.command()
 @click.option(
     "--group",
-    "group",
-    multiple=True,
     metavar="NAME",
-    help=f"A handler group to run (repeatable): {', '.join(DEFAULT_GROUPS)}.",
+    help="Consumer-group name prefix: each handler consumes as NAME.<handler> (default: the namespace).",
 )
-@click.option("--handlers", metavar="LIST", help="Handler groups as a comma-separated list (default: all).")
+@click.option(
+    "--handlers",
+    metavar="LIST",
+    help=f"Comma-separated handlers to run (default: all): {', '.join(DEFAULT_GROUPS)}.",
+)
 @click.option(
     "--poll-timeout", default=1.0, show_default=True, type=click.FloatRange(0.01, 30), help="Seconds per poll."
 )
 @click.option("--log-level", default="info", show_default=True, type=_LEVELS)
-def worker(group: tuple[str, ...], handlers: str | None, poll_timeout: float, log_level: str) -> None:
-    """Consume the bus: one consumer-group member per handler group, one thread each.
+def worker(group: str | None, handlers: str | None, poll_timeout: float, log_level: str) -> None:
+    """Consume the bus: one consumer-group member per handler, one thread each.
 
-    Workers started with the same groups share the load. SIGTERM or SIGINT finishes the
-    batch in hand, commits it and exits 0; a restarted worker resumes from committed offsets.
+    Workers started with the same --group share the load (the bus spreads partitions over
+    them). SIGTERM or SIGINT finishes the batch in hand, commits it and exits 0; a restarted
+    worker resumes from committed offsets.
     """
     from feedcore_worker import run_worker, stop_on_signals
 
-    groups = _groups(group, handlers)
+    chosen = _handlers(handlers)
     _basic_logging(log_level)
     _shared_bus(Settings.from_env(), "worker")
     with open_platform() as platform, stop_on_signals(threading.Event()) as stop:
-        run_worker(platform, groups, stop, poll_timeout=poll_timeout)
+        run_worker(platform, chosen, stop, group=group, poll_timeout=poll_timeout)
 
 
 @click.command()
