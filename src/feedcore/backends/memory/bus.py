@@ -9,7 +9,8 @@ commit, so its uncommitted events are delivered again. A new group starts at the
 event still retained.
 
 URL: ``memory://?partitions=4&retain=0`` — ``partitions`` per topic (default 4); ``retain``
-keeps at most that many events per partition, dropping the oldest (0, the default: keep all).
+keeps about that many events per partition (at most a tenth more), dropping the oldest, even
+uncommitted ones, like Kafka's retention (0, the default: keep all).
 Everything lives as long as the process: durability across restarts comes from the outbox.
 """
 
