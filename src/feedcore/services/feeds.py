@@ -54,10 +54,11 @@ class FeedService:
             raise NotFound(f"no user {user_id}")
         pull = self._graph.pull_authors(user_id)
 
+        sources = [(Timeline.HOME, user_id, self._home_loader(user_id, pull))]
+        sources += [(Timeline.AUTHOR, a, self._author_loader(a)) for a in pull]
+
         def next_ids(after: int | None, n: int) -> list[int]:
-            streams = [self._ids(Timeline.HOME, user_id, after, n, self._home_loader(user_id, pull), notes)]
-            streams += [self._ids(Timeline.AUTHOR, a, after, n, self._author_loader(a), notes) for a in pull]
-            return _take_unique(streams, n)
+            return _take_unique(self._ids_many(sources, after, n, notes), n)
 
         return self._page(next_ids, before, limit, user_id, notes)
 
@@ -70,9 +71,9 @@ class FeedService:
         notes = ReadNotes()
         if not self._hydrator.cards([author_id], notes):
             raise NotFound(f"no user {author_id}")
-        loader = self._author_loader(author_id)
+        sources = [(Timeline.AUTHOR, author_id, self._author_loader(author_id))]
         return self._page(
-            lambda after, n: self._ids(Timeline.AUTHOR, author_id, after, n, loader, notes),
+            lambda after, n: self._ids_many(sources, after, n, notes)[0],
             before,
             limit,
             viewer_id,
@@ -114,17 +115,27 @@ class FeedService:
     def _author_loader(self, author_id: int) -> Loader:
         return lambda before, n: self._deps.posts.posts_by_authors([author_id], before, n)
 
-    def _ids(
-        self, timeline: Timeline, owner: int, before: int | None, n: int, load: Loader, notes: ReadNotes
-    ) -> list[int]:
-        """``n`` ids < ``before`` from the cached timeline, unless fewer exist at all."""
+    def _ids_many(
+        self, sources: list[tuple[Timeline, int, Loader]], before: int | None, n: int, notes: ReadNotes
+    ) -> list[list[int]]:
+        """For each (timeline, owner, loader): ``n`` ids < ``before`` from the cached timeline,
+        unless fewer exist at all. The cached ranges (and the TTL refresh of a read from the
+        top) go to the cache in one call; misses and short timelines fall back to the store."""
         d = self._deps
         try:
-            ids = d.cache_breaker.call(d.timelines.range, timeline, owner, before, n)
+            found = d.cache_breaker.call(
+                d.timelines.range_many, [(t, o) for t, o, _ in sources], before, n, self._ttl if before is None else None
+            )
         except Unavailable:
             notes.degraded = True
-            return load(before, n)
-        d.stats.incr("timeline_misses" if ids is None else "timeline_hits")
+            return [load(before, n) for _, _, load in sources]
+        return [self._complete(t, o, ids, before, n, load, notes) for (t, o, load), ids in zip(sources, found, strict=True)]
+
+    def _complete(
+        self, timeline: Timeline, owner: int, ids: list[int] | None, before: int | None, n: int, load: Loader, notes: ReadNotes
+    ) -> list[int]:
+        """Rebuild a missed timeline from the store, or top up a short one."""
+        d = self._deps
         if ids is None:
             full = load(None, d.settings.feed_max_len)
             try:
@@ -134,11 +145,6 @@ class FeedService:
             ids = [i for i in full if before is None or i < before][:n]
             if len(full) < d.settings.feed_max_len:
                 return ids  # the store has no more than this
-        elif before is None:
-            try:
-                d.cache_breaker.call(d.timelines.touch, timeline, owner, self._ttl)
-            except Unavailable:
-                notes.degraded = True
         if len(ids) < n:
             ids += load(ids[-1] if ids else before, n - len(ids))
         return ids
