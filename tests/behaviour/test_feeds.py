@@ -164,3 +164,38 @@ def test_inactive_users_feeds_expire_and_rebuild_on_return(platform_factory, clo
     assert platform.deps.timelines.range(Timeline.HOME, bob.id, None, 10) is None  # not materialised, not pushed
     assert home_ids(platform, bob) == [during.id, before.id]  # rebuilt on return, never empty
     assert platform.deps.timelines.range(Timeline.HOME, bob.id, None, 10) == [during.id, before.id]
+
+
+def test_cached_feeds_are_served_while_the_store_is_down(tmp_path, clock) -> None:  # type: ignore[no-untyped-def]
+    from feedcore import Settings
+    from feedcore.errors import Unavailable
+    from tests.fixtures.platforms import TEST_SETTINGS
+
+    urls = {role: "memory://" for role in ("database_url", "cache_url", "bus_url", "media_url")}
+    with Platform.open(Settings(data_dir=str(tmp_path), **urls, **TEST_SETTINGS), clock=clock) as platform:
+        alice, bob = users(platform, "alice", "bob")
+        platform.graph.follow(bob.id, alice.id)
+        posts = [platform.posts.create(alice.id, text=f"p{n}") for n in range(3)]
+        assert home_ids(platform, bob) == [p.id for p in reversed(posts)]  # feed, posts and cards cached
+        platform.deps.users.close()  # the store goes away
+        page = platform.feeds.home(bob.id, limit=10)
+        assert page.degraded and [i.post.id for i in page.items] == [p.id for p in reversed(posts)]
+        with pytest.raises(Unavailable):
+            platform.posts.create(alice.id, text="writes need the store")
+
+
+def test_feeds_come_from_the_store_while_the_cache_is_down(tmp_path, clock) -> None:  # type: ignore[no-untyped-def]
+    from feedcore import Settings
+    from tests.fixtures.platforms import TEST_SETTINGS
+    from tests.fixtures.services import free_port
+
+    down = f"redis://127.0.0.1:{free_port()}/0"  # nothing listens there
+    with Platform.open(Settings(data_dir=str(tmp_path), cache_url=down, **TEST_SETTINGS), clock=clock) as platform:
+        alice, bob = users(platform, "alice", "bob")
+        platform.graph.follow(bob.id, alice.id)
+        posts = [platform.posts.create(alice.id, text=f"written while the cache is down {n}") for n in range(3)]
+        page = platform.feeds.home(bob.id, limit=2)
+        assert page.degraded and [i.post.id for i in page.items] == [posts[2].id, posts[1].id]
+        rest = platform.feeds.home(bob.id, limit=2, cursor=page.next_cursor)
+        assert [i.post.id for i in rest.items] == [posts[0].id] and rest.next_cursor is None
+        assert platform.users.get(bob.id).following_count == 1

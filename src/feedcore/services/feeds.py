@@ -52,7 +52,10 @@ class FeedService:
         notes = ReadNotes()
         if not self._hydrator.cards([user_id], notes):
             raise NotFound(f"no user {user_id}")
-        pull = self._graph.pull_authors(user_id)
+        try:
+            pull = self._graph.pull_authors(user_id)
+        except Unavailable:
+            pull, notes.degraded = [], True  # the store is down: serve the cached home timeline
 
         sources = [(Timeline.HOME, user_id, self._home_loader(user_id, pull))]
         sources += [(Timeline.AUTHOR, a, self._author_loader(a)) for a in pull]
@@ -124,18 +127,33 @@ class FeedService:
         d = self._deps
         try:
             found = d.cache_breaker.call(
-                d.timelines.range_many, [(t, o) for t, o, _ in sources], before, n, self._ttl if before is None else None
+                d.timelines.range_many,
+                [(t, o) for t, o, _ in sources],
+                before,
+                n,
+                self._ttl if before is None else None,
             )
         except Unavailable:
             notes.degraded = True
             return [load(before, n) for _, _, load in sources]
-        return [self._complete(t, o, ids, before, n, load, notes) for (t, o, load), ids in zip(sources, found, strict=True)]
+        return [
+            self._complete(t, o, ids, before, n, load, notes) for (t, o, load), ids in zip(sources, found, strict=True)
+        ]
 
     def _complete(
-        self, timeline: Timeline, owner: int, ids: list[int] | None, before: int | None, n: int, load: Loader, notes: ReadNotes
+        self,
+        timeline: Timeline,
+        owner: int,
+        ids: list[int] | None,
+        before: int | None,
+        n: int,
+        load: Loader,
+        notes: ReadNotes,
     ) -> list[int]:
-        """Rebuild a missed timeline from the store, or top up a short one."""
+        """Rebuild a missed timeline from the store, or top up a short one (if the store is
+        down, a cached timeline is served as it is, marked degraded)."""
         d = self._deps
+        d.stats.incr("timeline_misses" if ids is None else "timeline_hits")
         if ids is None:
             full = load(None, d.settings.feed_max_len)
             try:
@@ -146,5 +164,10 @@ class FeedService:
             if len(full) < d.settings.feed_max_len:
                 return ids  # the store has no more than this
         if len(ids) < n:
-            ids += load(ids[-1] if ids else before, n - len(ids))
+            try:
+                ids += d.store_breaker.call(load, ids[-1] if ids else before, n - len(ids))
+            except Unavailable:
+                if not ids:
+                    raise
+                notes.degraded = True
         return ids
