@@ -124,7 +124,7 @@ def bench_env(pg_dsn: str, redis_url: str) -> Iterator[BenchEnv]:
         r = env.redis()
         try:
             batch = []
-            for key in r.scan_iter(f"{env.namespace}:*", count=5000):
+            for key in r.scan_iter(f"{env.namespace}*", count=5000):
                 batch.append(key)
                 if len(batch) >= 5000:
                     r.delete(*batch)

@@ -23,7 +23,7 @@ SCENARIOS: dict[str, Callable[[Ctx], dict[str, Any]]] = {
     "hybrid": scenarios_system.hybrid,
     "mixed": scenarios_system.mixed,
 }
-_NEEDS_DATA = {"feed-read", "feed-read-pull", "fanout", "post-write", "http-feed", "mixed"}
+_NEEDS_DATA = set(SCENARIOS)
 
 
 def run(names: list[str], *, quick: bool, pg_dsn: str, redis_url: str, echo: Callable[[str], None]) -> dict[str, Any]:

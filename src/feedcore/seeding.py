@@ -25,7 +25,6 @@ from __future__ import annotations
 import heapq
 import itertools
 import random
-import zlib
 from collections.abc import Iterator, Sequence
 
 import attrs
@@ -44,6 +43,14 @@ _MS_BITS = SHARD_BITS + SEQUENCE_BITS
 
 def _id(ms: int, shard: int, sequence: int) -> int:
     return ((ms - EPOCH_MS) << _MS_BITS) | (shard << SEQUENCE_BITS) | sequence
+
+
+def _mix(x: int) -> int:
+    """splitmix64: a well-spread 64-bit hash of ``x``."""
+    x = (x + 0x9E3779B97F4A7C15) & 0xFFFFFFFFFFFFFFFF
+    x = ((x ^ (x >> 30)) * 0xBF58476D1CE4E5B9) & 0xFFFFFFFFFFFFFFFF
+    x = ((x ^ (x >> 27)) * 0x94D049BB133111EB) & 0xFFFFFFFFFFFFFFFF
+    return x ^ (x >> 31)
 
 
 def _pareto(rng: random.Random, xmin: float, alpha: float) -> float:
@@ -105,7 +112,7 @@ class NetworkSpec:
 
     def is_active(self, i: int) -> bool:
         """Whether user ``i`` is active: a hash of the seed and ``i``, so it is known without generating."""
-        return zlib.crc32(f"{self.seed}:{i}".encode()) < self.active_fraction * 2**32
+        return _mix(self.seed * 1_000_003 + i) < self.active_fraction * 2**64
 
     def chunk(self, index: int, user_ids: Sequence[int] | None = None) -> Chunk:
         """Chunk ``index`` (of :attr:`chunks`); ``user_ids`` (from :meth:`user_ids`) saves recomputing them."""
