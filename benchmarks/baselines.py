@@ -82,13 +82,16 @@ class RawPosts:
             )
             payload = json.dumps({"post_id": post_id, "author_id": author_id})
             conn.execute(
-                "INSERT INTO outbox (id, type, key, payload, created_at, shard) VALUES (%s, 'post.created', %s, %s, %s, %s)",
+                "INSERT INTO outbox (id, type, key, payload, created_at, shard)"
+                " VALUES (%s, 'post.created', %s, %s, %s, %s)",
                 (event_id, author_id, payload, now, shard),
             )
 
     def followers(self, db: int, user_id: int) -> list[int]:
         with self._conn(db) as conn, conn.transaction():
-            rows = conn.execute("SELECT follower_id FROM followers WHERE followee_id = %s ORDER BY follower_id", (user_id,))
+            rows = conn.execute(
+                "SELECT follower_id FROM followers WHERE followee_id = %s ORDER BY follower_id", (user_id,)
+            )
             return [r[0] for r in rows]
 
     def close(self) -> None:

@@ -32,14 +32,36 @@ class Sizes:
 
 
 QUICK = Sizes(
-    users=4000, readers_per_group=20, threads=4, seconds=1.0, reps=2, warmup=0.3, fanout=(1000, 3000),
-    curve_fractions=(0.5,), curve_seconds=1.0, http_seconds=2.0, hybrid_users=100, hybrid_writes=5,
-    mixed_rates=(100.0, 300.0), mixed_seconds=3.0,
+    users=4000,
+    readers_per_group=20,
+    threads=4,
+    seconds=1.0,
+    reps=2,
+    warmup=0.3,
+    fanout=(1000, 3000),
+    curve_fractions=(0.5,),
+    curve_seconds=1.0,
+    http_seconds=2.0,
+    hybrid_users=100,
+    hybrid_writes=5,
+    mixed_rates=(100.0, 300.0),
+    mixed_seconds=3.0,
 )
 FULL = Sizes(
-    users=100_100, readers_per_group=100, threads=4, seconds=5.0, reps=5, warmup=2.0, fanout=(10_000, 100_000),
-    curve_fractions=(0.25, 0.5, 0.75, 0.9, 1.0), curve_seconds=5.0, http_seconds=15.0, hybrid_users=500,
-    hybrid_writes=20, mixed_rates=(580.0, 1740.0), mixed_seconds=120.0,
+    users=100_100,
+    readers_per_group=100,
+    threads=4,
+    seconds=5.0,
+    reps=5,
+    warmup=2.0,
+    fanout=(10_000, 100_000),
+    curve_fractions=(0.25, 0.5, 0.75, 0.9, 1.0),
+    curve_seconds=5.0,
+    http_seconds=15.0,
+    hybrid_users=500,
+    hybrid_writes=20,
+    mixed_rates=(580.0, 1740.0),
+    mixed_seconds=120.0,
 )
 
 

@@ -7,14 +7,13 @@ import random
 from typing import Any
 
 import attrs
+from feedctl.commands.operate import seed_network
 
 from feedcore import Platform
 from feedcore.ids import id_at, shard_of
 from feedcore.model import Post, User
 from feedcore.ports import Timeline
 from feedcore.seeding import NetworkSpec
-
-from feedctl.commands.operate import seed_network
 
 PULL_THRESHOLD = 1000
 HUBS = 20
@@ -49,8 +48,12 @@ def zipf_picks(population: list[int], n: int, s: float = 1.1, seed: int = 1) -> 
 def build(platform: Platform, users: int, readers_per_group: int, quiet: bool = True) -> Data:
     """Seed ``users`` (no hubs), then hubs and pull readers; feeds of active users materialised."""
     spec = NetworkSpec(
-        users=users, seed=7, hub_fraction=0.0, pull_threshold=PULL_THRESHOLD,
-        logical_shards=platform.settings.logical_shards, chunk_size=2000,
+        users=users,
+        seed=7,
+        hub_fraction=0.0,
+        pull_threshold=PULL_THRESHOLD,
+        logical_shards=platform.settings.logical_shards,
+        chunk_size=2000,
     )
     report = seed_network(platform, spec, quiet=quiet)
     ids = spec.user_ids()
@@ -75,7 +78,12 @@ def _hubs_and_readers(platform: Platform, data: Data, per_group: int) -> None:
     store.load_follows(edges)
     end_ms = int(data.spec.end * 1000) + 1000
     posts = [
-        Post(id=id_at((end_ms + j) / 1000, shard_of(h), 100 + n), author_id=h, text=f"hub post {j}", created_at=(end_ms + j) / 1000)
+        Post(
+            id=id_at((end_ms + j) / 1000, shard_of(h), 100 + n),
+            author_id=h,
+            text=f"hub post {j}",
+            created_at=(end_ms + j) / 1000,
+        )
         for n, h in enumerate(data.hubs)
         for j in range(HUB_POSTS)
     ]

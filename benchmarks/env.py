@@ -24,9 +24,11 @@ def machine() -> dict[str, Any]:
     """What the numbers were measured on."""
     info: dict[str, Any] = {"cpus": os.cpu_count(), "python": host.python_version(), "system": host.platform()}
     try:
-        model = [line for line in open("/proc/cpuinfo") if line.startswith("model name")]
+        with open("/proc/cpuinfo") as f:
+            model = [line for line in f if line.startswith("model name")]
         info["cpu"] = model[0].split(":", 1)[1].strip() if model else "?"
-        info["memory_gb"] = round(int(open("/proc/meminfo").readline().split()[1]) / 2**20, 1)
+        with open("/proc/meminfo") as f:
+            info["memory_gb"] = round(int(f.readline().split()[1]) / 2**20, 1)
     except OSError:
         pass
     return info
@@ -80,8 +82,18 @@ class BenchEnv:
     def env_vars(self, **overrides: Any) -> dict[str, str]:
         """The FEEDCORE_* variables that select these services (for `feedctl serve`)."""
         s = self.settings(**overrides)
-        keys = ("data_dir", "database_url", "logical_shards", "cache_url", "namespace", "secret_key",
-                "rate_limit", "anonymous_rate_limit", "database_pool_size", "pull_threshold")
+        keys = (
+            "data_dir",
+            "database_url",
+            "logical_shards",
+            "cache_url",
+            "namespace",
+            "secret_key",
+            "rate_limit",
+            "anonymous_rate_limit",
+            "database_pool_size",
+            "pull_threshold",
+        )
         out = {f"FEEDCORE_{k.upper()}": str(getattr(s, k)) for k in keys}
         out["FEEDCORE_INLINE_DISPATCH"] = "false"
         return out

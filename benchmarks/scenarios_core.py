@@ -65,7 +65,7 @@ def feed_read_pull(ctx: Ctx) -> dict[str, Any]:
         def feedcore(i: int, readers: list[int] = readers) -> object:
             return p.feeds.home(readers[i % len(readers)], 20)
 
-        def baseline(i: int, readers: list[int] = readers) -> object:
+        def baseline(i: int, readers: list[int] = readers, hubs: dict[int, list[int]] = hubs) -> object:
             r = readers[i % len(readers)]
             return raw.home_with_pull(r, hubs[r], 20)
 
@@ -73,8 +73,13 @@ def feed_read_pull(ctx: Ctx) -> dict[str, Any]:
     ratio = min(v["ratio"] for v in per_k.values())
     worst = min(per_k.values(), key=lambda v: v["ratio"])
     return result(
-        "feed-read-pull", 0.6, ratio, rps=worst["feedcore"]["rps"], **_lat(worst),
-        ratios_by_pulled_authors={k: v["ratio"] for k, v in per_k.items()}, detail=per_k,
+        "feed-read-pull",
+        0.6,
+        ratio,
+        rps=worst["feedcore"]["rps"],
+        **_lat(worst),
+        ratios_by_pulled_authors={k: v["ratio"] for k, v in per_k.items()},
+        detail=per_k,
     )
 
 
@@ -104,15 +109,22 @@ def fanout(ctx: Ctx) -> dict[str, Any]:
                     times[who].append(time.perf_counter() - t0)
         fc, bl = statistics.median(times["feedcore"]), statistics.median(times["baseline"])
         sizes[str(followers)] = {
-            "feedcore_s": round(fc, 4), "baseline_s": round(bl, 4), "ratio": round(bl / fc, 3),
+            "feedcore_s": round(fc, 4),
+            "baseline_s": round(bl, 4),
+            "ratio": round(bl / fc, 3),
             "feedcore_spread_s": [round(min(times["feedcore"]), 4), round(max(times["feedcore"]), 4)],
             "feeds_per_s": round(followers / fc),
         }
     posts.close()
     largest = sizes[max(sizes, key=int)]
     return result(
-        "fanout", 0.6, min(v["ratio"] for v in sizes.values()), largest_followers=int(max(sizes, key=int)),
-        largest_s=largest["feedcore_s"], largest_target_s=5.0 if not ctx.quick else None, detail=sizes,
+        "fanout",
+        0.6,
+        min(v["ratio"] for v in sizes.values()),
+        largest_followers=int(max(sizes, key=int)),
+        largest_s=largest["feedcore_s"],
+        largest_target_s=5.0 if not ctx.quick else None,
+        detail=sizes,
     )
 
 

@@ -52,7 +52,8 @@ def _serve(cmd: list[str], env: dict[str, str], url: str) -> subprocess.Popen[by
             return proc
         except Exception:
             if proc.poll() is not None:
-                raise RuntimeError(f"server exited: {proc.stderr.read().decode()[-2000:] if proc.stderr else ''}")
+                err = proc.stderr.read().decode()[-2000:] if proc.stderr else ""
+                raise RuntimeError(f"server exited: {err}") from None
             time.sleep(0.2)
     proc.terminate()
     raise RuntimeError(f"server at {url} did not start")
@@ -65,7 +66,10 @@ def _wrk(url: str, tokens: list[str], paths: list[str], seconds: float, connecti
     cpu0 = busy_cpu_seconds()
     out = subprocess.run(
         ["wrk", "-t1", f"-c{connections}", f"-d{max(1, int(seconds))}s", "--latency", "-s", f.name, url],
-        capture_output=True, text=True, timeout=seconds + 60, check=True,
+        capture_output=True,
+        text=True,
+        timeout=seconds + 60,
+        check=True,
     ).stdout
     cpu = busy_cpu_seconds() - cpu0
     os.unlink(f.name)
@@ -79,8 +83,15 @@ def _wrk(url: str, tokens: list[str], paths: list[str], seconds: float, connecti
             return 0.0
         return float(m.group(1)) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[m.group(2)]
 
-    return {"rps": rps, "ops": total, "errors": int(non2xx.group(1)) if non2xx else 0,
-            "p50_ms": pct("50"), "p95_ms": pct("90"), "p99_ms": pct("99"), "cpu_s_per_op": cpu / max(1, total)}
+    return {
+        "rps": rps,
+        "ops": total,
+        "errors": int(non2xx.group(1)) if non2xx else 0,
+        "p50_ms": pct("50"),
+        "p95_ms": pct("90"),
+        "p99_ms": pct("99"),
+        "cpu_s_per_op": cpu / max(1, total),
+    }
 
 
 def http_feed(ctx: Ctx) -> dict[str, Any]:
@@ -93,12 +104,31 @@ def http_feed(ctx: Ctx) -> dict[str, Any]:
     tokens = [p.auth._issue(u).access_token for u in users]  # seeded users have no password
     fc_port, bl_port = _free_port(), _free_port()
     env = ctx.env.env_vars(pull_threshold=p.settings.pull_threshold)
-    env.update(FEEDCORE_BENCH_REDIS_URL=ctx.env.redis_url, FEEDCORE_BENCH_NAMESPACE=ctx.env.namespace, PYTHONPATH=str(ROOT))
+    env.update(
+        FEEDCORE_BENCH_REDIS_URL=ctx.env.redis_url, FEEDCORE_BENCH_NAMESPACE=ctx.env.namespace, PYTHONPATH=str(ROOT)
+    )
     feedctl = str(Path(sys.executable).with_name("feedctl"))
     servers = [
-        _serve([feedctl, "serve", "--port", str(fc_port), "--log-level", "warning"], env, f"http://127.0.0.1:{fc_port}/healthz"),
-        _serve([sys.executable, "-m", "uvicorn", "benchmarks.bare_asgi:app", "--port", str(bl_port), "--log-level", "warning",
-                "--no-access-log"], env, f"http://127.0.0.1:{bl_port}/feed?u={users[0]}"),
+        _serve(
+            [feedctl, "serve", "--port", str(fc_port), "--log-level", "warning"],
+            env,
+            f"http://127.0.0.1:{fc_port}/healthz",
+        ),
+        _serve(
+            [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                "benchmarks.bare_asgi:app",
+                "--port",
+                str(bl_port),
+                "--log-level",
+                "warning",
+                "--no-access-log",
+            ],
+            env,
+            f"http://127.0.0.1:{bl_port}/feed?u={users[0]}",
+        ),
     ]
     runs: dict[str, list[dict[str, Any]]] = {"feedcore": [], "baseline": []}
     try:
@@ -106,10 +136,10 @@ def http_feed(ctx: Ctx) -> dict[str, Any]:
             "feedcore": (f"http://127.0.0.1:{fc_port}", ["/v1/feed?limit=20"] * len(users)),
             "baseline": (f"http://127.0.0.1:{bl_port}", [f"/feed?u={u}" for u in users]),
         }
-        for who, (url, paths) in targets.items():
+        for url, paths in targets.values():
             _wrk(url, tokens, paths, 1, 16)  # warm-up
         for rep in range(min(3, s.reps)):
-            for who in (("feedcore", "baseline") if rep % 2 == 0 else ("baseline", "feedcore")):
+            for who in ("feedcore", "baseline") if rep % 2 == 0 else ("baseline", "feedcore"):
                 url, paths = targets[who]
                 runs[who].append(_wrk(url, tokens, paths, s.http_seconds, 32))
     finally:
@@ -119,9 +149,16 @@ def http_feed(ctx: Ctx) -> dict[str, Any]:
     med = {w: sorted(r, key=lambda x: x["rps"])[len(r) // 2] for w, r in runs.items()}
     fc = med["feedcore"]
     return result(
-        "http-feed", 0.85, round(fc["rps"] / max(1e-9, med["baseline"]["rps"]), 3),
-        rps=fc["rps"], p50_ms=fc["p50_ms"], p95_ms=fc["p95_ms"], p99_ms=fc["p99_ms"], cpu_s_per_op=fc["cpu_s_per_op"],
-        baseline_rps=med["baseline"]["rps"], sustained_target={"rps": 3500, "p99_ms": 50},
+        "http-feed",
+        0.85,
+        round(fc["rps"] / max(1e-9, med["baseline"]["rps"]), 3),
+        rps=fc["rps"],
+        p50_ms=fc["p50_ms"],
+        p95_ms=fc["p95_ms"],
+        p99_ms=fc["p99_ms"],
+        cpu_s_per_op=fc["cpu_s_per_op"],
+        baseline_rps=med["baseline"]["rps"],
+        sustained_target={"rps": 3500, "p99_ms": 50},
         note="wrk is closed-loop (32 connections, 1 server worker each); its p95 column is wrk's p90",
         detail=runs,
     )
@@ -134,7 +171,7 @@ def hybrid(ctx: Ctx) -> dict[str, Any]:
     assert ctx.data is not None
     data = ctx.data
     readers = list(dict.fromkeys(data.zipf))[: s.hybrid_users] + [r for g in data.readers.values() for r in g]
-    authors = data.hubs + data.ids[1000:1000 + 4 * s.hybrid_writes]
+    authors = data.hubs + data.ids[1000 : 1000 + 4 * s.hybrid_writes]
     policies = {"hybrid": 1000, "all-push": 10**9, "all-pull": 1}
     ratios = (0.1, 1.0, 10.0, 100.0)
     table: dict[str, dict[str, Any]] = {}
@@ -205,9 +242,18 @@ def mixed(ctx: Ctx) -> dict[str, Any]:
     fresh.sort()
     fresh_p99 = round(fresh[min(len(fresh) - 1, int(0.99 * len(fresh)))] * 1000, 1) if fresh else None
     return result(
-        "mixed", None, None, rps=worst["rps"], p50_ms=worst["p50_ms"], p95_ms=worst["p95_ms"], p99_ms=worst["p99_ms"],
-        cpu_s_per_op=worst["cpu_s_per_op"], error_rate=worst["error_rate"], freshness_p99_ms=fresh_p99,
+        "mixed",
+        None,
+        None,
+        rps=worst["rps"],
+        p50_ms=worst["p50_ms"],
+        p95_ms=worst["p95_ms"],
+        p99_ms=worst["p99_ms"],
+        cpu_s_per_op=worst["cpu_s_per_op"],
+        error_rate=worst["error_rate"],
+        freshness_p99_ms=fresh_p99,
         targets={"p99_ms": 200, "error_rate": 0.0001, "freshness_p99_s": 5},
-        met=worst["p99_ms"] < 200 and worst["error_rate"] < 0.0001, points=points,
+        met=worst["p99_ms"] < 200 and worst["error_rate"] < 0.0001,
+        points=points,
         curves={"feedcore (mix)": points},
     )

@@ -73,7 +73,9 @@ def redis_memory(env: Any) -> dict[str, Any]:
         usage = sum(int(r.memory_usage(k) or 0) for k in sample)
         sample_entries = sum(max(1, int(r.zcard(k)) - 1) for k in sample)
         return {
-            "used_memory_bytes": used, "timelines": keys, "feed_entries": entries,
+            "used_memory_bytes": used,
+            "timelines": keys,
+            "feed_entries": entries,
             "bytes_per_entry_sampled": round(usage / max(1, sample_entries), 1),
             "bytes_per_entry_used_memory": round(used / max(1, entries), 1),
         }
@@ -93,15 +95,28 @@ def render(report: dict[str, Any]) -> str:
     rows = []
     for e in report.get("scenarios", []):
         status = "error" if "error" in e else ("met" if e.get("met") else ("short" if "met" in e else ""))
-        rows.append([e["name"], _cell(e.get("ratio")), _cell(e.get("target")), status, _cell(e.get("rps")),
-                     _cell(e.get("p50_ms")), _cell(e.get("p95_ms")), _cell(e.get("p99_ms")),
-                     _cell(e.get("cpu_s_per_op")), _cell(e.get("seconds"))])
+        rows.append(
+            [
+                e["name"],
+                _cell(e.get("ratio")),
+                _cell(e.get("target")),
+                status,
+                _cell(e.get("rps")),
+                _cell(e.get("p50_ms")),
+                _cell(e.get("p95_ms")),
+                _cell(e.get("p99_ms")),
+                _cell(e.get("cpu_s_per_op")),
+                _cell(e.get("seconds")),
+            ]
+        )
     head = ["scenario", "ratio", "target", "", "rps", "p50 ms", "p95 ms", "p99 ms", "cpu s/op", "took s"]
     text = table(rows, head)
     if "redis_memory" in report:
         m = report["redis_memory"]
-        text += f"\nRedis: {m['feed_entries']} feed entries, ~{m['bytes_per_entry_sampled']} bytes each (MEMORY USAGE), " \
-                f"{m['bytes_per_entry_used_memory']} bytes each of used_memory"
+        text += (
+            f"\nRedis: {m['feed_entries']} feed entries, ~{m['bytes_per_entry_sampled']} bytes each (MEMORY USAGE), "
+            f"{m['bytes_per_entry_used_memory']} bytes each of used_memory"
+        )
     return text + f"\ntotal {report.get('seconds')} s"
 
 

@@ -144,7 +144,7 @@ class NetworkSpec:
             return []
         mean = 2 * self.posts_per_user_mean
         xmin = mean * (_POST_ALPHA - 1) / _POST_ALPHA
-        count = min(_MAX_POSTS, int(round(_pareto(rng, xmin, _POST_ALPHA))))
+        count = min(_MAX_POSTS, round(_pareto(rng, xmin, _POST_ALPHA)))
         # Unique ids without coordination: the sequence is i % 4096 and the millisecond is
         # congruent to i // 4096, so (ms, sequence) names the author; offsets are distinct per author.
         stride = -(-self.users // 4096)

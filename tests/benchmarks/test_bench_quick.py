@@ -25,7 +25,8 @@ def test_bench_quick_writes_table_json_and_plot(tmp_path):
     from feedctl.main import cli
 
     out = tmp_path / "latest.json"
-    env = {"FEEDCORE_BENCH_POSTGRES_DSN": os.environ.get("FEEDCORE_TEST_POSTGRES_DSN", "host=127.0.0.1 port=5432 user=postgres dbname=postgres")}
+    dsn = os.environ.get("FEEDCORE_TEST_POSTGRES_DSN", "host=127.0.0.1 port=5432 user=postgres dbname=postgres")
+    env = {"FEEDCORE_BENCH_POSTGRES_DSN": dsn}
     result = CliRunner().invoke(cli, ["bench", "--quick", "--out", str(out)], env=env, catch_exceptions=False)
     assert result.exit_code == 0, result.output
     assert "feed-read" in result.output and "ratio" in result.output

@@ -57,7 +57,7 @@ class _FeedInputs:
             self.followees.setdefault(uid, [])
 
     def sort(self) -> None:
-        for author, ids in self.posts.items():
+        for ids in self.posts.values():
             ids.sort(reverse=True)
             del ids[self.max_len :]
 
@@ -78,7 +78,10 @@ def seed_network(
         for index in range(spec.chunks):
             first, stop = index * spec.chunk_size, min(spec.users, (index + 1) * spec.chunk_size)
             created = spec.end - (spec.days + 30) * 86400
-            users = [User(id=ids[i], handle=f"u{i}", display_name=f"User {i}", created_at=created) for i in range(first, stop)]
+            users = [
+                User(id=ids[i], handle=f"u{i}", display_name=f"User {i}", created_at=created)
+                for i in range(first, stop)
+            ]
             store.load_users(users, "!seeded")  # no password: seeded users cannot log in
             bar.update(stop - first)
     report["users_s"] = round(time.perf_counter() - started, 2)
@@ -143,16 +146,34 @@ def _materialise(platform: Platform, inputs: _FeedInputs, quiet: bool) -> int:
 @click.command()
 @click.option("--users", "n_users", required=True, type=click.IntRange(2), help="How many users.")
 @click.option("--seed", default=0, show_default=True, help="Random seed: the same seed, the same network.")
-@click.option("--posts-per-user-mean", default=4.0, show_default=True, type=click.FloatRange(0), help="Mean posts per user.")
-@click.option("--followers-mean", default=75.0, show_default=True, type=click.FloatRange(1), help="Mean followers per user.")
-@click.option("--active", "active_fraction", default=0.1, show_default=True, type=click.FloatRange(0, 1), help="Share of active users.")
+@click.option(
+    "--posts-per-user-mean", default=4.0, show_default=True, type=click.FloatRange(0), help="Mean posts per user."
+)
+@click.option(
+    "--followers-mean", default=75.0, show_default=True, type=click.FloatRange(1), help="Mean followers per user."
+)
+@click.option(
+    "--active",
+    "active_fraction",
+    default=0.1,
+    show_default=True,
+    type=click.FloatRange(0, 1),
+    help="Share of active users.",
+)
 @click.option("--batch", default=2000, show_default=True, type=click.IntRange(1), help="Users per loading batch.")
 @click.option("--no-feeds", is_flag=True, help="Do not materialise the active users' feeds.")
 @click.option("--quiet", is_flag=True, help="No progress bars.")
 @json_option
 def seed(
-    n_users: int, seed: int, posts_per_user_mean: float, followers_mean: float, active_fraction: float,
-    batch: int, no_feeds: bool, quiet: bool, as_json: bool,
+    n_users: int,
+    seed: int,
+    posts_per_user_mean: float,
+    followers_mean: float,
+    active_fraction: float,
+    batch: int,
+    no_feeds: bool,
+    quiet: bool,
+    as_json: bool,
 ) -> None:
     """Load a deterministic synthetic network: power-law followers (a few high-fan-out authors
     above FEEDCORE_PULL_THRESHOLD), skewed posts, ~10% active users whose feeds are materialised.
@@ -162,14 +183,20 @@ def seed(
     """
     with open_platform() as platform:
         spec = NetworkSpec(
-            users=n_users, seed=seed, followers_mean=followers_mean, posts_per_user_mean=posts_per_user_mean,
-            active_fraction=active_fraction, pull_threshold=platform.settings.pull_threshold,
-            logical_shards=platform.settings.logical_shards, chunk_size=batch,
+            users=n_users,
+            seed=seed,
+            followers_mean=followers_mean,
+            posts_per_user_mean=posts_per_user_mean,
+            active_fraction=active_fraction,
+            pull_threshold=platform.settings.pull_threshold,
+            logical_shards=platform.settings.logical_shards,
+            chunk_size=batch,
         )
         if spec.effective_hub_fraction < 0.01:
             click.echo(
                 f"note: with {n_users} users and a pull threshold of {spec.pull_threshold}, only "
-                f"{spec.effective_hub_fraction:.2%} of users can be high-fan-out; lower FEEDCORE_PULL_THRESHOLD for more",
+                f"{spec.effective_hub_fraction:.2%} of users can be high-fan-out; "
+                "lower FEEDCORE_PULL_THRESHOLD for more",
                 err=True,
             )
         report = seed_network(platform, spec, quiet=quiet, materialise=not no_feeds)
@@ -194,8 +221,17 @@ def _load_benchmarks() -> Any:
 @click.option("--scenarios", default="", help="Comma-separated scenario names (default: all).")
 @click.option("--out", default="benchmarks/results/latest.json", show_default=True, type=click.Path(dir_okay=False))
 @click.option("--plot/--no-plot", default=True, show_default=True, help="Also write a PNG beside --out.")
-@click.option("--postgres", "pg_dsn", envvar="FEEDCORE_BENCH_POSTGRES_DSN", default="host=127.0.0.1 port=5432 user=postgres dbname=postgres", show_default=True, help="Admin DSN; throwaway databases are created and dropped.")
-@click.option("--redis", "redis_url", envvar="FEEDCORE_BENCH_REDIS_URL", default="redis://127.0.0.1:6379/0", show_default=True)
+@click.option(
+    "--postgres",
+    "pg_dsn",
+    envvar="FEEDCORE_BENCH_POSTGRES_DSN",
+    default="host=127.0.0.1 port=5432 user=postgres dbname=postgres",
+    show_default=True,
+    help="Admin DSN; throwaway databases are created and dropped.",
+)
+@click.option(
+    "--redis", "redis_url", envvar="FEEDCORE_BENCH_REDIS_URL", default="redis://127.0.0.1:6379/0", show_default=True
+)
 def bench(quick: bool, scenarios: str, out: str, plot: bool, pg_dsn: str, redis_url: str) -> None:
     """Measure feedcore against a raw baseline in the same run, scenario by scenario.
 
