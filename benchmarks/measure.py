@@ -66,15 +66,22 @@ def closed_loop(op: Op, threads: int, seconds: float) -> dict[str, Any]:
     }
 
 
-def constant_rate(op: Op, rate: float, seconds: float, workers: int = 64) -> dict[str, Any]:
+def constant_rate(op: Op, rate: float, seconds: float, workers: int = 64, timeout: float = 5.0) -> dict[str, Any]:
     """Start ``op`` at ``rate`` per second for ``seconds``; each latency runs from the intended
-    start time, so a stall counts against every request it delays (no coordinated omission)."""
+    start time, so a stall counts against every request it delays (no coordinated omission).
+    A request that cannot start within ``timeout`` of its intended time is not run: it counts
+    as an error with latency ``timeout`` (so an overloaded run ends instead of draining a backlog)."""
     total = max(1, int(rate * seconds))
     lats: list[float] = []
     errors = [0]
     lock = threading.Lock()
 
     def one(i: int, intended: float) -> None:
+        if time.perf_counter() - intended > timeout:
+            with lock:
+                errors[0] += 1
+                lats.append(timeout)
+            return
         try:
             op(i)
         except Exception:
