@@ -61,7 +61,7 @@ FULL = Sizes(
     hybrid_users=500,
     hybrid_writes=20,
     mixed_rates=(580.0, 1740.0),
-    mixed_seconds=120.0,
+    mixed_seconds=60.0,
 )
 
 

@@ -26,8 +26,17 @@ SCENARIOS: dict[str, Callable[[Ctx], dict[str, Any]]] = {
 _NEEDS_DATA = set(SCENARIOS)
 
 
-def run(names: list[str], *, quick: bool, pg_dsn: str, redis_url: str, echo: Callable[[str], None]) -> dict[str, Any]:
-    """Run ``names`` in order against throwaway services; a failing scenario is reported, not fatal."""
+def run(
+    names: list[str],
+    *,
+    quick: bool,
+    pg_dsn: str,
+    redis_url: str,
+    echo: Callable[[str], None],
+    partial: Path | None = None,
+) -> dict[str, Any]:
+    """Run ``names`` in order against throwaway services; a failing scenario is reported, not
+    fatal. With ``partial``, the report so far is written there after each scenario."""
     sizes = QUICK if quick else FULL
     report: dict[str, Any] = {"machine": machine(), "quick": quick, "started": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
     t0 = time.perf_counter()
@@ -50,6 +59,8 @@ def run(names: list[str], *, quick: bool, pg_dsn: str, redis_url: str, echo: Cal
                     echo(traceback.format_exc())
                 entry["seconds"] = round(time.perf_counter() - started, 1)
                 report["scenarios"].append(entry)
+                if partial is not None:
+                    write(report, partial, plot=False)
         finally:
             ctx.close()
     report["seconds"] = round(time.perf_counter() - t0, 1)

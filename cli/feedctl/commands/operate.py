@@ -243,10 +243,19 @@ def bench(quick: bool, scenarios: str, out: str, plot: bool, pg_dsn: str, redis_
     unknown = [n for n in names if n not in suite.SCENARIOS]
     if unknown:
         raise click.BadParameter(f"unknown scenario(s) {', '.join(unknown)}; known: {', '.join(suite.SCENARIOS)}")
-    report = suite.run(names or list(suite.SCENARIOS), quick=quick, pg_dsn=pg_dsn, redis_url=redis_url, echo=click.echo)
-    click.echo(suite.render(report))
     path = Path(out)
+    partial = path.with_suffix(".partial.json")
+    report = suite.run(
+        names or list(suite.SCENARIOS),
+        quick=quick,
+        pg_dsn=pg_dsn,
+        redis_url=redis_url,
+        echo=click.echo,
+        partial=partial,
+    )
+    click.echo(suite.render(report))
     suite.write(report, path, plot=plot)
+    partial.unlink(missing_ok=True)
     click.echo(f"wrote {path}" + (f" and {path.with_suffix('.png')}" if plot else ""))
 
 
