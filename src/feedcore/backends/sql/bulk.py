@@ -24,8 +24,16 @@ from .schema import followers, follows, posts, users
 __all__ = ["SqlBulk"]
 
 _USER_COLUMNS = (
-    "id", "handle", "handle_key", "display_name", "bio", "password_hash", "created_at",
-    "follower_count", "following_count", "post_count",
+    "id",
+    "handle",
+    "handle_key",
+    "display_name",
+    "bio",
+    "password_hash",
+    "created_at",
+    "follower_count",
+    "following_count",
+    "post_count",
 )
 _POST_COLUMNS = ("id", "author_id", "text", "media", "created_at", "like_count", "comment_count")
 _EDGE_COLUMNS = ("follower_id", "followee_id", "created_at")
@@ -57,8 +65,16 @@ class SqlBulk(SqlBase, BulkLoader):
     def load_users(self, users_: Sequence[User], password_hash: str) -> int:
         def row(u: User) -> tuple[Any, ...]:
             return (
-                u.id, u.handle, u.handle.lower(), u.display_name, u.bio, password_hash, u.created_at,
-                u.follower_count, u.following_count, u.post_count,
+                u.id,
+                u.handle,
+                u.handle.lower(),
+                u.display_name,
+                u.bio,
+                password_hash,
+                u.created_at,
+                u.follower_count,
+                u.following_count,
+                u.post_count,
             )
 
         return self._load(users, _USER_COLUMNS, 1, [(u.id, row(u)) for u in users_])
