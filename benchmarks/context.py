@@ -73,6 +73,7 @@ class Ctx:
     echo: Callable[[str], None]
     data: Data | None = None
     _platforms: dict[str, Platform] = attrs.field(factory=dict)
+    _clients: list[Any] = attrs.field(factory=list)
 
     def platform(self, name: str = "default", **overrides: Any) -> Platform:
         """A platform over the run's services (one per distinct settings), closed at the end."""
@@ -81,9 +82,17 @@ class Ctx:
             self._platforms[name] = self.env.open(**overrides)
         return self._platforms[name]
 
+    def redis(self) -> Any:
+        """A redis-py client on the run's Redis, closed at the end."""
+        client = self.env.redis()
+        self._clients.append(client)
+        return client
+
     def close(self) -> None:
         for p in self._platforms.values():
             p.close()
+        for client in self._clients:
+            client.close()
 
 
 def result(name: str, target: float | None, ratio: float | None, **fields: Any) -> dict[str, Any]:

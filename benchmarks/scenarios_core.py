@@ -27,7 +27,7 @@ def feed_read(ctx: Ctx) -> dict[str, Any]:
     assert data is not None
     picks = data.zipf
     _warm(ctx, picks[: 20_000 if not ctx.quick else 2000])
-    raw = RawFeeds(ctx.env.redis(), ctx.env.namespace)
+    raw = RawFeeds(ctx.redis(), ctx.env.namespace)
 
     def feedcore(i: int) -> object:
         return p.feeds.home(picks[i % len(picks)], 20)
@@ -53,7 +53,7 @@ def _lat(out: dict[str, Any]) -> dict[str, Any]:
 def feed_read_pull(ctx: Ctx) -> dict[str, Any]:
     p, data, s = ctx.platform(), ctx.data, ctx.sizes
     assert data is not None
-    raw = RawFeeds(ctx.env.redis(), ctx.env.namespace)
+    raw = RawFeeds(ctx.redis(), ctx.env.namespace)
     per_k: dict[str, Any] = {}
     for k in PULL_GROUPS:
         readers = data.readers.get(k) or []
@@ -88,7 +88,7 @@ def fanout(ctx: Ctx) -> dict[str, Any]:
     assert data is not None
     p = ctx.platform("fanout", pull_threshold=10**9)
     handler = FanoutHandler(p.deps, Hydrator(p.deps))
-    raw = RawFeeds(ctx.env.redis(), ctx.env.namespace)
+    raw = RawFeeds(ctx.redis(), ctx.env.namespace)
     posts = RawPosts(ctx.env.dsns)
     new_id = IdGenerator()
     sizes: dict[str, Any] = {}

@@ -53,6 +53,8 @@ def _serve(cmd: list[str], env: dict[str, str], url: str) -> subprocess.Popen[by
         except Exception:
             if proc.poll() is not None:
                 err = proc.stderr.read().decode()[-2000:] if proc.stderr else ""
+                if proc.stderr is not None:
+                    proc.stderr.close()
                 raise RuntimeError(f"server exited: {err}") from None
             time.sleep(0.2)
     proc.terminate()
@@ -108,13 +110,12 @@ def http_feed(ctx: Ctx) -> dict[str, Any]:
         FEEDCORE_BENCH_REDIS_URL=ctx.env.redis_url, FEEDCORE_BENCH_NAMESPACE=ctx.env.namespace, PYTHONPATH=str(ROOT)
     )
     feedctl = str(Path(sys.executable).with_name("feedctl"))
-    servers = [
-        _serve(
+    commands = {
+        "feedcore": (
             [feedctl, "serve", "--port", str(fc_port), "--log-level", "warning"],
-            env,
             f"http://127.0.0.1:{fc_port}/healthz",
         ),
-        _serve(
+        "baseline": (
             [
                 sys.executable,
                 "-m",
@@ -126,12 +127,14 @@ def http_feed(ctx: Ctx) -> dict[str, Any]:
                 "warning",
                 "--no-access-log",
             ],
-            env,
             f"http://127.0.0.1:{bl_port}/feed?u={users[0]}",
         ),
-    ]
+    }
+    servers: list[subprocess.Popen[bytes]] = []
     runs: dict[str, list[dict[str, Any]]] = {"feedcore": [], "baseline": []}
     try:
+        for cmd, ready in commands.values():
+            servers.append(_serve(cmd, env, ready))
         targets = {
             "feedcore": (f"http://127.0.0.1:{fc_port}", ["/v1/feed?limit=20"] * len(users)),
             "baseline": (f"http://127.0.0.1:{bl_port}", [f"/feed?u={u}" for u in users]),
@@ -146,6 +149,8 @@ def http_feed(ctx: Ctx) -> dict[str, Any]:
         for proc in servers:
             proc.terminate()
             proc.wait(timeout=20)
+            if proc.stderr is not None:
+                proc.stderr.close()
     med = {w: sorted(r, key=lambda x: x["rps"])[len(r) // 2] for w, r in runs.items()}
     fc = med["feedcore"]
     return result(
