@@ -54,7 +54,7 @@ def _mix(x: int) -> int:
 
 
 def _pareto(rng: random.Random, xmin: float, alpha: float) -> float:
-    return xmin * (1.0 - rng.random()) ** (-1.0 / alpha)
+    return float(xmin * (1.0 - rng.random()) ** (-1.0 / alpha))
 
 
 @attrs.frozen

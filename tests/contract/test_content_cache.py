@@ -44,3 +44,14 @@ def test_values_expire(cache_env):
     cache.set_many("post", {2: b"long"}, 30.0)
     cache_env.advance(1.3)
     assert cache.get_many("post", [1, 2]) == {2: b"long"}
+
+
+def test_get_groups_reads_several_kinds_at_once(cache):
+    cache.set_many("post", {1: b"p1", 2: b"p2"}, 60)
+    cache.set_many("user", {1: b"u1"}, 60)
+    assert cache.get_groups({"post": [1, 2, 3], "user": [1, 2], "none": []}) == {
+        "post": {1: b"p1", 2: b"p2"},
+        "user": {1: b"u1"},
+        "none": {},
+    }
+    assert cache.get_groups({}) == {}

@@ -80,6 +80,11 @@ class ContentCache(Backend):
     def get_many(self, kind: str, ids: Iterable[int]) -> dict[int, bytes]:
         """The cached values among ``ids`` (in one round trip)."""
 
+    def get_groups(self, wanted: Mapping[str, Iterable[int]]) -> dict[str, dict[int, bytes]]:
+        """:meth:`get_many` for several kinds at once, by kind; backends that can answer in one
+        round trip override it."""
+        return {kind: self.get_many(kind, ids) for kind, ids in wanted.items()}
+
     @abc.abstractmethod
     def set_many(self, kind: str, values: Mapping[int, bytes], ttl: float) -> None:
         """Cache ``values`` with ``ttl``."""

@@ -1,9 +1,13 @@
-"""Turning ids into posts, user cards and feed items: ContentCache first, then the store."""
+"""Turning ids into posts, user cards and feed items: ContentCache first, then the store.
+
+A feed page is hydrated in two cache round trips: posts and the viewer's like flags together
+(one multi-kind read), then the authors' cards. Misses go to the store and are written back.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import TypeVar
+from typing import Any, Generic, TypeVar
 
 import attrs
 
@@ -16,6 +20,9 @@ __all__ = ["Hydrator", "ReadNotes"]
 
 T = TypeVar("T")
 
+LIKED_TTL = 600.0
+"""Seconds a viewer's like flag stays cached (bounded: one key per viewer and post seen)."""
+
 
 @attrs.define
 class ReadNotes:
@@ -24,32 +31,47 @@ class ReadNotes:
     degraded: bool = False
 
 
+@attrs.frozen
+class _Kind(Generic[T]):
+    """One kind of cached value: its cache name, how to load misses, how to (de)serialize."""
+
+    name: str
+    load: Callable[[list[int]], Mapping[int, T]]
+    encode: Callable[[T], bytes]
+    decode: Callable[[bytes], T]
+    ttl: float
+    optional: bool = False
+    """If the store cannot answer, serve what the cache had (degraded) instead of failing."""
+
+
 class Hydrator:
     def __init__(self, deps: Deps) -> None:
         self._deps = deps
+        ttl = deps.settings.content_ttl
+        self._posts = _Kind("post", deps.posts.get_posts, encode_post, decode_post, ttl)
+        self._cards = _Kind("user", self._load_cards, encode_card, decode_card, ttl)
 
     def posts(self, post_ids: Iterable[int], notes: ReadNotes | None = None) -> dict[int, Post]:
         """Live posts by id; deleted or unknown ids are absent."""
-        return self._cached("post", post_ids, self._deps.posts.get_posts, encode_post, decode_post, notes)
+        return self._fetch([(self._posts, list(post_ids))], notes)[0]
 
     def cards(self, user_ids: Iterable[int], notes: ReadNotes | None = None) -> dict[int, UserCard]:
-        def load(ids: Iterable[int]) -> Mapping[int, UserCard]:
-            return {uid: user.card for uid, user in self._deps.users.get_users(ids).items()}
+        return self._fetch([(self._cards, list(user_ids))], notes)[0]
 
-        return self._cached("user", user_ids, load, encode_card, decode_card, notes)
+    def liked(self, viewer_id: int, post_ids: Sequence[int], notes: ReadNotes | None = None) -> set[int]:
+        """Which of ``post_ids`` the viewer likes (cached per viewer and post for a few minutes)."""
+        flags = self._fetch([(self._liked_kind(viewer_id), list(post_ids))], notes)[0]
+        return {pid for pid, flag in flags.items() if flag}
 
     def items(self, post_ids: Sequence[int], viewer_id: int | None, notes: ReadNotes | None = None) -> list[FeedItem]:
         """Feed items in the order of ``post_ids``, dropping posts that are gone."""
-        posts = self.posts(post_ids, notes)
+        wanted: list[tuple[_Kind[Any], list[int]]] = [(self._posts, list(post_ids))]
+        if viewer_id is not None:
+            wanted.append((self._liked_kind(viewer_id), list(post_ids)))
+        found = self._fetch(wanted, notes)
+        posts: dict[int, Post] = found[0]
+        liked = {pid for pid, flag in found[1].items() if flag} if viewer_id is not None else set()
         cards = self.cards({p.author_id for p in posts.values()}, notes)
-        liked: set[int] = set()
-        if viewer_id is not None and posts:
-            try:
-                liked = self._deps.store_breaker.call(self._deps.interactions.liked, viewer_id, list(posts))
-            except Unavailable:
-                if notes is None:
-                    raise
-                notes.degraded = True
         items = []
         for pid in post_ids:
             post = posts.get(pid)
@@ -57,6 +79,10 @@ class Hydrator:
             if post is not None and author is not None:
                 items.append(FeedItem(post, author, post.like_count, post.comment_count, pid in liked))
         return items
+
+    def forget_like(self, viewer_id: int, post_id: int) -> None:
+        """After a like or unlike: the next read of that flag asks the store."""
+        self._forget(self._liked_kind(viewer_id).name, [post_id])
 
     def forget_posts(self, post_ids: Iterable[int]) -> None:
         self._forget("post", post_ids)
@@ -68,6 +94,16 @@ class Hydrator:
         values = {p.id: encode_post(p) for p in posts}
         self._best_effort(self._deps.content.set_many, "post", values, self._deps.settings.content_ttl)
 
+    def _load_cards(self, ids: list[int]) -> dict[int, UserCard]:
+        return {uid: user.card for uid, user in self._deps.users.get_users(ids).items()}
+
+    def _liked_kind(self, viewer_id: int) -> _Kind[bool]:
+        def load(ids: list[int]) -> dict[int, bool]:
+            yes = self._deps.interactions.liked(viewer_id, ids)
+            return {pid: pid in yes for pid in ids}
+
+        return _Kind(f"liked.{viewer_id}", load, _encode_flag, _decode_flag, LIKED_TTL, optional=True)
+
     def _forget(self, kind: str, ids: Iterable[int]) -> None:
         self._best_effort(self._deps.content.delete_many, kind, list(ids))
 
@@ -77,39 +113,43 @@ class Hydrator:
         except Unavailable:
             pass  # entries expire by TTL; readers fall back to the store
 
-    def _cached(
-        self,
-        kind: str,
-        ids: Iterable[int],
-        load: Callable[[Iterable[int]], Mapping[int, T]],
-        encode: Callable[[T], bytes],
-        decode: Callable[[bytes], T],
-        notes: ReadNotes | None,
-    ) -> dict[int, T]:
-        wanted = list(dict.fromkeys(ids))
-        if not wanted:
-            return {}
+    def _fetch(self, wanted: list[tuple[_Kind[Any], list[int]]], notes: ReadNotes | None) -> list[dict[int, Any]]:
+        """For each (kind, ids): the values found, from one multi-kind cache read, then the store
+        for the misses (written back). Raises Unavailable if the store is needed and down,
+        unless the kind is optional or the cache had something and ``notes`` can say degraded."""
         deps = self._deps
-        found: dict[int, T] = {}
+        ids_by_kind = {kind.name: list(dict.fromkeys(ids)) for kind, ids in wanted}
         cache_ok = True
         try:
-            found = {k: decode(v) for k, v in deps.cache_breaker.call(deps.content.get_many, kind, wanted).items()}
+            cached = deps.cache_breaker.call(deps.content.get_groups, {k: v for k, v in ids_by_kind.items() if v})
         except Unavailable:
-            cache_ok = False
+            cached, cache_ok = {}, False
             if notes is not None:
                 notes.degraded = True
-        missing = [i for i in wanted if i not in found]
-        if missing:
-            try:
-                loaded = deps.store_breaker.call(load, missing)
-            except Unavailable:
-                if notes is None or not found:
-                    raise
-                notes.degraded = True  # the store is down: serve what the cache had
-                return found
-            found.update(loaded)
-            if cache_ok and loaded:
-                self._best_effort(
-                    deps.content.set_many, kind, {k: encode(v) for k, v in loaded.items()}, deps.settings.content_ttl
-                )
-        return found
+        results: list[dict[int, Any]] = []
+        for kind, _ in wanted:
+            found = {k: kind.decode(v) for k, v in cached.get(kind.name, {}).items()}
+            missing = [i for i in ids_by_kind[kind.name] if i not in found]
+            if missing:
+                try:
+                    loaded = deps.store_breaker.call(kind.load, missing)
+                except Unavailable:
+                    if not kind.optional and (notes is None or not found):
+                        raise
+                    if notes is not None:
+                        notes.degraded = True  # the store is down: serve what the cache had
+                    loaded = {}
+                found.update(loaded)
+                if cache_ok and loaded:
+                    values = {k: kind.encode(v) for k, v in loaded.items()}
+                    self._best_effort(deps.content.set_many, kind.name, values, kind.ttl)
+            results.append(found)
+        return results
+
+
+def _encode_flag(flag: bool) -> bytes:
+    return b"1" if flag else b"0"
+
+
+def _decode_flag(data: bytes) -> bool:
+    return data == b"1"

@@ -25,13 +25,17 @@ class InteractionService:
         self._live(post_id)
         self._user(user_id)
         event = d.event(ev.LIKE_ADDED, post_id, shard_of(post_id), post_id=post_id, user_id=user_id)
-        return self._done(d.interactions.add_like(user_id, post_id, d.clock(), [event]))
+        changed = d.interactions.add_like(user_id, post_id, d.clock(), [event])
+        self._hydrator.forget_like(user_id, post_id)
+        return self._done(changed)
 
     def unlike(self, user_id: int, post_id: int) -> bool:
         """Take a like back; idempotent (False if there was none)."""
         d = self._deps
         event = d.event(ev.LIKE_REMOVED, post_id, shard_of(post_id), post_id=post_id, user_id=user_id)
-        return self._done(d.interactions.remove_like(user_id, post_id, [event]))
+        changed = d.interactions.remove_like(user_id, post_id, [event])
+        self._hydrator.forget_like(user_id, post_id)
+        return self._done(changed)
 
     def comment(self, user_id: int, post_id: int, text: str) -> Comment:
         """Comment on a live post. Raises NotFound or InvalidInput."""

@@ -22,16 +22,23 @@ class RedisContent(RedisConnection, ContentCache):
     _keys: Keys
 
     def get_many(self, kind: str, ids: Iterable[int]) -> dict[int, bytes]:
-        """One MGET (in cluster mode, one round trip per node that holds some of the keys)."""
-        wanted = list(dict.fromkeys(ids))
-        if not wanted:
-            return {}
-        keys = [self._keys.content(kind, i) for i in wanted]
+        return self.get_groups({kind: ids})[kind]
+
+    def get_groups(self, wanted: Mapping[str, Iterable[int]]) -> dict[str, dict[int, bytes]]:
+        """One MGET for every kind (in cluster mode, one round trip per node that holds some)."""
+        pairs = [(kind, i) for kind, ids in wanted.items() for i in dict.fromkeys(ids)]
+        found: dict[str, dict[int, bytes]] = {kind: {} for kind in wanted}
+        if not pairs:
+            return found
+        keys = [self._keys.content(kind, i) for kind, i in pairs]
         with translated("content get"):
             client = self._client
             values = client.mget_nonatomic(keys) if isinstance(client, RedisCluster) else client.mget(keys)
         values = cast("list[bytes | None]", values)  # the client never decodes responses
-        return {i: v for i, v in zip(wanted, values, strict=True) if v is not None}
+        for (kind, i), value in zip(pairs, values, strict=True):
+            if value is not None:
+                found[kind][i] = value
+        return found
 
     def set_many(self, kind: str, values: Mapping[int, bytes], ttl: float) -> None:
         if ttl <= 0:

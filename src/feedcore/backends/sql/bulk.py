@@ -160,7 +160,7 @@ def _copy(conn: sa.Connection, table: sa.Table, columns: Sequence[str], keys: in
         cur.execute(f"INSERT INTO {table.name} ({cols}) SELECT {cols} FROM {stage} ON CONFLICT DO NOTHING")
         done = cur.rowcount
         cur.execute(f"DROP TABLE {stage}")
-        return max(0, done)
+        return max(0, int(done))
 
 
 def _copy_rows(cur: Any, statement: str, rows: list[Any]) -> None:
