@@ -50,8 +50,8 @@ class FeedService:
         limit = check_limit(limit)
         before = decode_cursor(cursor)
         notes = ReadNotes()
-        if not self._hydrator.cards([user_id], notes):
-            raise NotFound(f"no user {user_id}")
+        # The user is checked only when the home timeline is rebuilt (_home_loader): a
+        # materialised timeline means the user exists, and the hot path saves a round trip.
         try:
             pull = self._graph.pull_authors(user_id)
         except Unavailable:
@@ -84,9 +84,7 @@ class FeedService:
         )
 
     def rebuild(self, user_id: int) -> int:
-        """Rebuild the user's cached home feed from the store; returns its length."""
-        if self._deps.users.get_user(user_id) is None:
-            raise NotFound(f"no user {user_id}")
+        """Rebuild the user's cached home feed from the store; returns its length. Raises NotFound."""
         full = self._home_loader(user_id, self._graph.pull_authors(user_id))(None, self._deps.settings.feed_max_len)
         self._deps.timelines.replace(Timeline.HOME, user_id, full, self._ttl)
         return len(full)
@@ -109,6 +107,8 @@ class FeedService:
 
     def _home_loader(self, user_id: int, pull: list[int]) -> Loader:
         def load(before: int | None, n: int) -> list[int]:
+            if self._deps.users.get_user(user_id) is None:
+                raise NotFound(f"no user {user_id}")
             skip = set(pull)
             authors = [a for a in self._graph.following_ids(user_id) if a not in skip] + [user_id]
             return self._deps.posts.posts_by_authors(authors, before, n)
