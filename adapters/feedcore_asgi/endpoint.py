@@ -114,22 +114,38 @@ def endpoint(
     ``"optional"`` rejects only a bad token; ``"required"`` needs a good one."""
 
     def wrap(fn: Callable[[Call], Response]) -> Callable[[Request], Awaitable[Response]]:
+        def admit(gate: _Gate, request: Request) -> None:
+            if gate.decision is not None and not gate.decision.allowed:
+                raise denial(gate.decision)
+            if gate.auth_error is not None:
+                raise gate.auth_error
+            if auth == "required" and gate.viewer is None:
+                raise Unauthorized("authentication required: send 'Authorization: Bearer <access token>'")
+            request.state.user_id = gate.viewer
+
+        def gate_and_call(request: Request, token: str | None, client: str) -> tuple[_Gate, Response]:
+            """Without a body, the gate and the endpoint share one trip to the thread pool."""
+            gate = _gate(request.app.state.holder, token, client, limited)
+            try:
+                admit(gate, request)
+                return gate, fn(Call(request, gate.platform, gate.viewer, None))
+            except Exception as exc:  # every failure leaves as the JSON error shape
+                return gate, error_response(exc)
+
         async def run(request: Request) -> Response:
             headers: dict[str, str] = {}
             try:
                 token = None if auth == "none" else bearer_token(request.headers)
                 client = request.client.host if request.client else "unknown"
-                gate = await blocking(_gate, request.app.state.holder, token, client, limited)
-                headers = rate_headers(gate.decision)
-                if gate.decision is not None and not gate.decision.allowed:
-                    raise denial(gate.decision)
-                if gate.auth_error is not None:
-                    raise gate.auth_error
-                if auth == "required" and gate.viewer is None:
-                    raise Unauthorized("authentication required: send 'Authorization: Bearer <access token>'")
-                request.state.user_id = gate.viewer
-                data = await _read_body(request, body, gate.platform)
-                response = await blocking(fn, Call(request, gate.platform, gate.viewer, data))
+                if body == "none":
+                    gate, response = await blocking(gate_and_call, request, token, client)
+                    headers = rate_headers(gate.decision)
+                else:
+                    gate = await blocking(_gate, request.app.state.holder, token, client, limited)
+                    headers = rate_headers(gate.decision)
+                    admit(gate, request)
+                    data = await _read_body(request, body, gate.platform)
+                    response = await blocking(fn, Call(request, gate.platform, gate.viewer, data))
             except Exception as exc:  # every failure leaves as the JSON error shape
                 response = error_response(exc)
             response.headers.update(headers)
