@@ -1,8 +1,8 @@
 """The ports: small abstract base classes the core is written against."""
 
 from .base import Backend
-from .bus import EventBus, Subscription
 from .bulk import BulkLoader, Edge
+from .bus import EventBus, Subscription
 from .caches import ContentCache, RateDecision, RateLimiter, SessionStore, Timeline, TimelineCache
 from .media import MediaStore
 from .stores import GraphStore, InteractionStore, Outbox, PostStore, Publish, UserStore
