@@ -28,8 +28,9 @@ def put(store: S3MediaStore, key: str, data: bytes = DATA) -> None:
 
 
 def raw_client(endpoint: str) -> object:
-    return boto3.session.Session().client("s3", endpoint_url=endpoint, region_name="us-east-1",
-                                          config=Config(s3={"addressing_style": "path"}))
+    return boto3.session.Session().client(
+        "s3", endpoint_url=endpoint, region_name="us-east-1", config=Config(s3={"addressing_style": "path"})
+    )
 
 
 def test_cdn_base_url_is_used_when_configured(s3_media_factory: S3MediaFactory) -> None:
@@ -87,8 +88,12 @@ def test_unreachable_endpoint_is_unavailable_quickly(aws_credentials: None) -> N
     url = f"s3://feedcore-test/media?endpoint_url=http://127.0.0.1:{port}&connect_timeout=0.5&read_timeout=1&max_attempts=2"
     store = S3MediaStore.from_url(url, Settings())
     try:
-        for call in (store.check, lambda: put(store, "1/2.png"), lambda: store.get("1/2.png"),
-                     lambda: store.delete("1/2.png")):
+        for call in (
+            store.check,
+            lambda: put(store, "1/2.png"),
+            lambda: store.get("1/2.png"),
+            lambda: store.delete("1/2.png"),
+        ):
             start = time.monotonic()
             with pytest.raises(Unavailable) as info:
                 call()
@@ -98,12 +103,15 @@ def test_unreachable_endpoint_is_unavailable_quickly(aws_credentials: None) -> N
         store.close()
 
 
-@pytest.mark.parametrize("url", [
-    "s3:///no-bucket",
-    "s3://bucket?presign=soon",
-    "s3://bucket?max_attempts=0",
-    "s3://bucket?unknown_option=1",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "s3:///no-bucket",
+        "s3://bucket?presign=soon",
+        "s3://bucket?max_attempts=0",
+        "s3://bucket?unknown_option=1",
+    ],
+)
 def test_bad_urls_are_configuration_errors(url: str) -> None:
     with pytest.raises(ConfigurationError):
         S3MediaStore.from_url(url, Settings())
@@ -128,8 +136,13 @@ def test_silent_endpoint_times_out_within_the_configured_bound(aws_credentials: 
 
 
 def test_missing_credentials_are_a_configuration_error(aws_credentials: None, monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
-                 "AWS_CONTAINER_CREDENTIALS_FULL_URI", "AWS_WEB_IDENTITY_TOKEN_FILE"):
+    for name in (
+        "AWS_ACCESS_KEY_ID",
+        "AWS_SECRET_ACCESS_KEY",
+        "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+        "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+        "AWS_WEB_IDENTITY_TOKEN_FILE",
+    ):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("AWS_CONFIG_FILE", os.devnull)
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", os.devnull)

@@ -47,8 +47,14 @@ __all__ = ["S3MediaStore"]
 
 _MISSING_KEY = {"NoSuchKey", "404", "NotFound"}
 _MISSING_BUCKET = {"NoSuchBucket"}
-_CALLERS_FAULT = {"BadDigest", "InvalidDigest", "XAmzContentSHA256Mismatch", "InvalidRequest", "InvalidArgument",
-                  "KeyTooLongError"}
+_CALLERS_FAULT = {
+    "BadDigest",
+    "InvalidDigest",
+    "XAmzContentSHA256Mismatch",
+    "InvalidRequest",
+    "InvalidArgument",
+    "KeyTooLongError",
+}
 
 
 class S3MediaStore(MediaStore):
@@ -122,8 +128,13 @@ class S3MediaStore(MediaStore):
         """Raises InvalidInput (bad key or checksum; nothing stored), TooLarge, Unavailable."""
         content_type = validate_put(key, data, content_type, checksum, self.settings.max_media_bytes)
         digest = base64.b64encode(hashlib.sha256(data).digest()).decode()
-        request = {"Bucket": self.bucket, "Key": self.object_key(key), "Body": bytes(data),
-                   "ContentType": content_type, "ChecksumSHA256": digest}
+        request = {
+            "Bucket": self.bucket,
+            "Key": self.object_key(key),
+            "Body": bytes(data),
+            "ContentType": content_type,
+            "ChecksumSHA256": digest,
+        }
         self._ensure_bucket()
         try:
             with _translated(f"put {key!r}"):
@@ -171,8 +182,11 @@ class S3MediaStore(MediaStore):
             return f"{self.settings.media_base_url.rstrip('/')}/{quote(object_key)}"
         if self.presign:
             with _translated("presign"):
-                return str(self._client.generate_presigned_url(
-                    "get_object", Params={"Bucket": self.bucket, "Key": object_key}, ExpiresIn=self.presign))
+                return str(
+                    self._client.generate_presigned_url(
+                        "get_object", Params={"Bucket": self.bucket, "Key": object_key}, ExpiresIn=self.presign
+                    )
+                )
         endpoint = str(self._client.meta.endpoint_url).rstrip("/")
         return f"{endpoint}/{quote(self.bucket)}/{quote(object_key)}"
 
@@ -205,8 +219,11 @@ class S3MediaStore(MediaStore):
             except ClientError as exc:
                 if _code(exc) not in {"404", "NoSuchBucket", "NotFound"}:
                     raise
-                extra = {} if self.region == "us-east-1" else {
-                    "CreateBucketConfiguration": {"LocationConstraint": self.region}}
+                extra = (
+                    {}
+                    if self.region == "us-east-1"
+                    else {"CreateBucketConfiguration": {"LocationConstraint": self.region}}
+                )
                 try:
                     self._client.create_bucket(Bucket=self.bucket, **extra)
                 except ClientError as create_exc:

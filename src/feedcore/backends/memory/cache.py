@@ -95,7 +95,7 @@ class MemoryCache(TimelineCache, ContentCache, SessionStore, RateLimiter):
             if feed is None:
                 return None
             end = len(feed.ids) if before is None else bisect.bisect_left(feed.ids, before)
-            return feed.ids[max(0, end - max(0, limit)):end][::-1]
+            return feed.ids[max(0, end - max(0, limit)) : end][::-1]
 
     def replace(self, timeline: Timeline, owner_id: int, post_ids: Sequence[int], ttl: float) -> None:
         with self._lock:

@@ -35,8 +35,9 @@ def validate_key(key: str) -> str:
     if "\\" in key or any(ord(ch) < 32 or ord(ch) == 127 for ch in key):
         raise InvalidInput(f"media key {key!r} contains a backslash or control character", code="bad_media_key")
     if any(not part or part.startswith(".") for part in key.split("/")):
-        raise InvalidInput(f"media key {key!r} must be a relative path without empty, '.' or '..' segments",
-                           code="bad_media_key")
+        raise InvalidInput(
+            f"media key {key!r} must be a relative path without empty, '.' or '..' segments", code="bad_media_key"
+        )
     return key
 
 

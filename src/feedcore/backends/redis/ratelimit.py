@@ -20,6 +20,9 @@ class RedisRateLimiter(RedisConnection, RateLimiter):
         with translated("rate limit"):
             allowed, remaining, reset_after, retry_after = self._call(GCRA, [self._keys.rate(key)], [limit, period])
         return RateDecision(
-            allowed=bool(allowed), limit=limit, remaining=int(remaining),
-            reset_after=float(reset_after), retry_after=float(retry_after),
+            allowed=bool(allowed),
+            limit=limit,
+            remaining=int(remaining),
+            reset_after=float(reset_after),
+            retry_after=float(retry_after),
         )

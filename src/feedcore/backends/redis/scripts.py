@@ -27,7 +27,9 @@ class Script:
 # KEYS: timelines. ARGV[1]: max_len; ARGV[2..]: score, member pairs (at most a few thousand).
 # Only existing (materialised) timelines are touched. Rank 0 is the sentinel (score 0), so
 # trimming removes ranks 1 .. -(max_len + 1): the oldest posts beyond max_len.
-ADD = Script("add", """
+ADD = Script(
+    "add",
+    """
 local stop = -(tonumber(ARGV[1]) + 1)
 local n = 0
 for _, key in ipairs(KEYS) do
@@ -40,10 +42,13 @@ for _, key in ipairs(KEYS) do
   end
 end
 return n
-""")
+""",
+)
 
 # KEYS[1]: timeline. ARGV[1]: ttl in ms; ARGV[2..]: score, member pairs (the sentinel first).
-REPLACE = Script("replace", """
+REPLACE = Script(
+    "replace",
+    """
 redis.call('DEL', KEYS[1])
 local i = 2
 while i <= #ARGV do
@@ -53,12 +58,15 @@ while i <= #ARGV do
 end
 redis.call('PEXPIRE', KEYS[1], ARGV[1])
 return 1
-""")
+""",
+)
 
 # KEYS[1]: timeline. ARGV[1]: max score (inclusive, "+inf" for no bound); ARGV[2]: members
 # must sort below this ("" for no bound); ARGV[3]: limit. Returns false if not materialised.
 # Scores round 63-bit ids, so the score bound is inclusive and the exact cut is by member.
-RANGE = Script("range", """
+RANGE = Script(
+    "range",
+    """
 if redis.call('EXISTS', KEYS[1]) == 0 then return false end
 local limit = tonumber(ARGV[3])
 local before = ARGV[2]
@@ -77,12 +85,15 @@ while #out < limit do
   offset = offset + batch
 end
 return out
-""")
+""",
+)
 
 # GCRA. KEYS[1]: the key's theoretical arrival time (TAT). ARGV[1]: limit; ARGV[2]: period (s).
 # Time comes from the server, so every client agrees. A denied hit changes nothing.
 # Returns {allowed, remaining, reset_after, retry_after}; the last two as strings (seconds).
-GCRA = Script("gcra", """
+GCRA = Script(
+    "gcra",
+    """
 local limit = tonumber(ARGV[1])
 local period = tonumber(ARGV[2])
 local t = redis.call('TIME')
@@ -98,6 +109,7 @@ end
 redis.call('SET', KEYS[1], string.format('%.6f', new_tat), 'PX', math.ceil((new_tat - now) * 1000))
 local remaining = math.floor((period - (new_tat - now)) / interval + 1e-6)
 return {1, remaining, string.format('%.6f', new_tat - now), '0'}
-""")
+""",
+)
 
 ALL = (ADD, REPLACE, RANGE, GCRA)

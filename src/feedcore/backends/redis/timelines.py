@@ -30,7 +30,7 @@ def _pairs(post_ids: Sequence[int]) -> list[Any]:
 
 
 def _chunks(items: Sequence[Any], size: int) -> list[Sequence[Any]]:
-    return [items[i:i + size] for i in range(0, len(items), size)] or [items[:0]]
+    return [items[i : i + size] for i in range(0, len(items), size)] or [items[:0]]
 
 
 def ttl_ms(ttl: float) -> int:
@@ -56,7 +56,7 @@ class RedisTimelines(RedisConnection, TimelineCache):
 
         with translated("timeline add"):
             counts = self._pipelined(build)
-        return sum(int(c) for c in counts[::len(post_chunks)])  # each key chunk counted once
+        return sum(int(c) for c in counts[:: len(post_chunks)])  # each key chunk counted once
 
     def range(self, timeline: Timeline, owner_id: int, before: int | None, limit: int) -> list[int] | None:
         key = self._keys.timeline(timeline, owner_id)
