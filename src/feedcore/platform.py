@@ -22,7 +22,7 @@ from .consumers import Consumer, Relay
 from .events import Event
 from .handlers import DEFAULT_GROUPS, AnalyticsHandler, Handler, build_handlers
 from .ids import IdGenerator
-from .ports import Backend
+from .ports import Backend, SessionStore
 from .resilience import CircuitBreaker
 from .services.auth import AuthService
 from .services.deps import Deps
@@ -85,7 +85,7 @@ class Platform:
             outbox=store,
             timelines=cache,
             content=cache,
-            sessions=cache,
+            sessions=store if settings.keep_sessions_in_store and isinstance(store, SessionStore) else cache,
             rate_limiter=cache,
             bus=bus,
             media=media,

@@ -9,7 +9,7 @@ import pytest
 
 from feedcore import Platform, Settings
 from feedcore.backends.memory.bus import MemoryBus
-from feedcore.errors import Unavailable
+from feedcore.errors import Unauthorized, Unavailable
 from feedcore.events import Event
 from tests.behaviour.helpers import PASSWORD, PNG, home_ids
 from tests.fixtures.platforms import TEST_SETTINGS
@@ -80,3 +80,16 @@ def test_events_left_in_the_outbox_are_dispatched_on_open(tmp_path: Path) -> Non
     with Platform.open(settings) as p:  # a fresh process: the outbox is relayed at open
         assert p.deps.outbox.pending() == 0
         assert p.posts.get(post.id).like_count == 1
+
+
+def test_logins_survive_a_restart_of_the_embedded_default(tmp_path: Path) -> None:
+    settings = Settings(data_dir=str(tmp_path), **TEST_SETTINGS)
+    with Platform.open(settings) as p:
+        alice = p.users.register("alice", PASSWORD)
+        tokens = p.auth.login("alice", PASSWORD)
+    with Platform.open(settings) as p:
+        assert p.auth.verify(tokens.access_token) == alice.id
+        renewed = p.auth.refresh(tokens.refresh_token)
+        p.auth.logout(renewed.refresh_token)
+        with pytest.raises(Unauthorized):
+            p.auth.verify(renewed.access_token)

@@ -131,7 +131,7 @@ def test_415_unsupported_media(api: TestClient, alice: ApiUser) -> None:
 def test_503_backend_unavailable(tmp_path: Path) -> None:
     """The cache (sessions, timelines) is down: login answers 503; an author's posts are
     served from the store, marked degraded; readiness says which backend is down."""
-    settings = Settings(**{**TEST_SETTINGS, "data_dir": str(tmp_path)})
+    settings = Settings(**{**TEST_SETTINGS, "data_dir": str(tmp_path), "sessions_in_store": False})
     with Platform.open(settings) as platform:
         author = platform.users.register("alice", PASSWORD)
         platform.posts.create(author.id, "still here")

@@ -105,7 +105,7 @@ def test_migrations_build_the_schema_the_code_declares_on_postgres(pg_databases:
         try:
             assert _schema_diff(engine) == []
             with psycopg.connect(pg_databases.dsns[0]) as conn:
-                assert conn.execute("SELECT version_num FROM alembic_version").fetchall() == [("0001",)]
+                assert conn.execute("SELECT version_num FROM alembic_version").fetchall() == [("0002",)]
         finally:
             engine.dispose()
 

@@ -136,3 +136,15 @@ outbox = sa.Table(
     sa.Column("created_at", Time, nullable=False),
     sa.Column("shard", sa.Integer, nullable=False),  # logical shard of the change
 )
+
+# Refresh sessions, when the store keeps them (the embedded default); all on the first database.
+sessions = sa.Table(
+    "sessions",
+    metadata,
+    sa.Column("id", sa.String(64), primary_key=True),
+    sa.Column("user_id", sa.BigInteger, nullable=False),
+    sa.Column("secret_hash", sa.Text, nullable=False),
+    sa.Column("created_at", Time, nullable=False),
+    sa.Column("expires_at", Time, nullable=False),
+)
+sa.Index("ix_sessions_expires_at", sessions.c.expires_at)
