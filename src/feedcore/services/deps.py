@@ -7,6 +7,7 @@ from typing import Any
 
 import attrs
 
+from ..errors import Unavailable
 from ..events import Event
 from ..ports import (
     ContentCache,
@@ -50,6 +51,15 @@ class Deps:
     cache_breaker: CircuitBreaker
     store_breaker: CircuitBreaker
     stats: Stats
+
+    def cache_best_effort(self, fn: Callable[..., object], *args: object) -> bool:
+        """Call a cache write through the breaker; False (and nothing raised) if the cache is
+        down: cached entries expire by TTL and readers fall back to the store."""
+        try:
+            self.cache_breaker.call(fn, *args)
+        except Unavailable:
+            return False
+        return True
 
     def event(self, type_: str, key: int, shard: int, **payload: Any) -> Event:
         """A new event of ``type_`` keyed by ``key``, its id made on ``shard``."""

@@ -156,9 +156,7 @@ class FeedService:
         d.stats.incr("timeline_misses" if ids is None else "timeline_hits")
         if ids is None:
             full = load(None, d.settings.feed_max_len)
-            try:
-                d.cache_breaker.call(d.timelines.replace, timeline, owner, full, self._ttl)
-            except Unavailable:
+            if not d.cache_best_effort(d.timelines.replace, timeline, owner, full, self._ttl):
                 notes.degraded = True
             ids = [i for i in full if before is None or i < before][:n]
             if len(full) < d.settings.feed_max_len:

@@ -97,17 +97,11 @@ class GraphService:
         for page in iter_ids(lambda a, n: d.graph.following(user_id, a, n)):
             users = d.users.get_users(page)
             authors += [uid for uid in page if uid in users and users[uid].follower_count >= d.settings.pull_threshold]
-        try:
-            d.cache_breaker.call(d.content.set_many, _PULL_KIND, {user_id: json.dumps(authors).encode()}, _PULL_TTL)
-        except Unavailable:
-            pass
+        d.cache_best_effort(d.content.set_many, _PULL_KIND, {user_id: json.dumps(authors).encode()}, _PULL_TTL)
         return authors
 
     def forget_pull_authors(self, user_id: int) -> None:
-        try:
-            self._deps.cache_breaker.call(self._deps.content.delete_many, _PULL_KIND, [user_id])
-        except Unavailable:
-            pass
+        self._deps.cache_best_effort(self._deps.content.delete_many, _PULL_KIND, [user_id])
 
     def _check_pair(self, follower_id: int, followee_id: int) -> None:
         if follower_id == followee_id:

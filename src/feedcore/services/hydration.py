@@ -92,7 +92,7 @@ class Hydrator:
 
     def remember_posts(self, posts: Iterable[Post]) -> None:
         values = {p.id: encode_post(p) for p in posts}
-        self._best_effort(self._deps.content.set_many, "post", values, self._deps.settings.content_ttl)
+        self._deps.cache_best_effort(self._deps.content.set_many, "post", values, self._deps.settings.content_ttl)
 
     def _load_cards(self, ids: list[int]) -> dict[int, UserCard]:
         return {uid: user.card for uid, user in self._deps.users.get_users(ids).items()}
@@ -105,13 +105,7 @@ class Hydrator:
         return _Kind(f"liked.{viewer_id}", load, _encode_flag, _decode_flag, LIKED_TTL, optional=True)
 
     def _forget(self, kind: str, ids: Iterable[int]) -> None:
-        self._best_effort(self._deps.content.delete_many, kind, list(ids))
-
-    def _best_effort(self, fn: Callable[..., object], *args: object) -> None:
-        try:
-            self._deps.cache_breaker.call(fn, *args)
-        except Unavailable:
-            pass  # entries expire by TTL; readers fall back to the store
+        self._deps.cache_best_effort(self._deps.content.delete_many, kind, list(ids))
 
     def _fetch(self, wanted: list[tuple[_Kind[Any], list[int]]], notes: ReadNotes | None) -> list[dict[int, Any]]:
         """For each (kind, ids): the values found, from one multi-kind cache read, then the store
@@ -142,7 +136,7 @@ class Hydrator:
                 found.update(loaded)
                 if cache_ok and loaded:
                     values = {k: kind.encode(v) for k, v in loaded.items()}
-                    self._best_effort(deps.content.set_many, kind.name, values, kind.ttl)
+                    deps.cache_best_effort(deps.content.set_many, kind.name, values, kind.ttl)
             results.append(found)
         return results
 
