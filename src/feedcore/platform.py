@@ -6,6 +6,7 @@ worker, ``feedctl`` and the tests all go through it, tests with overrides.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import secrets
@@ -219,11 +220,13 @@ class Platform:
             awaited[consumer.group].difference_update(e.id for e in events)
             return events
 
-        with ThreadPoolExecutor(max_workers=1 if inline else len(consumers) or 1) as pool:
+        with contextlib.ExitStack() as stack:
+            # inline (after every write) the groups run in this thread: no pool to start
+            pool = None if inline else stack.enter_context(ThreadPoolExecutor(max_workers=len(consumers) or 1))
             start = last_activity = time.monotonic()
             while time.monotonic() - start < timeout:
                 published = self.relay.run_once(relayed)
-                batches = list(pool.map(run, consumers))
+                batches = list(pool.map(run, consumers) if pool else map(run, consumers))
                 for events in batches:
                     seen.update(e.id for e in events)
                 if published or any(batches):
