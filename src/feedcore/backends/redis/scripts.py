@@ -61,30 +61,40 @@ return 1
 """,
 )
 
-# KEYS[1]: timeline. ARGV[1]: max score (inclusive, "+inf" for no bound); ARGV[2]: members
-# must sort below this ("" for no bound); ARGV[3]: limit. Returns false if not materialised.
-# Scores round 63-bit ids, so the score bound is inclusive and the exact cut is by member.
+# KEYS: timelines (one hash slot). ARGV[1]: max score (inclusive, "+inf" for no bound);
+# ARGV[2]: members must sort below this ("" for no bound); ARGV[3]: limit; ARGV[4]: a TTL in ms
+# to refresh on each materialised timeline ("" to leave it). Returns, per key, its members newest
+# first, or 0 if it is not materialised. Scores round 63-bit ids, so the score bound is inclusive
+# and the exact cut is by member.
 RANGE = Script(
     "range",
     """
-if redis.call('EXISTS', KEYS[1]) == 0 then return false end
 local limit = tonumber(ARGV[3])
 local before = ARGV[2]
-local out = {}
-local offset = 0
-local batch = limit + 16
-while #out < limit do
-  local page = redis.call('ZREVRANGEBYSCORE', KEYS[1], ARGV[1], '(0', 'LIMIT', offset, batch)
-  for _, m in ipairs(page) do
-    if before == '' or m < before then
-      out[#out + 1] = m
-      if #out == limit then break end
+local replies = {}
+for k, key in ipairs(KEYS) do
+  if redis.call('EXISTS', key) == 0 then
+    replies[k] = 0
+  else
+    if ARGV[4] ~= '' then redis.call('PEXPIRE', key, ARGV[4]) end
+    local out = {}
+    local offset = 0
+    local batch = limit + 16
+    while #out < limit do
+      local page = redis.call('ZREVRANGEBYSCORE', key, ARGV[1], '(0', 'LIMIT', offset, batch)
+      for _, m in ipairs(page) do
+        if before == '' or m < before then
+          out[#out + 1] = m
+          if #out == limit then break end
+        end
+      end
+      if #page < batch then break end
+      offset = offset + batch
     end
+    replies[k] = out
   end
-  if #page < batch then break end
-  offset = offset + batch
 end
-return out
+return replies
 """,
 )
 

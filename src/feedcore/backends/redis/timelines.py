@@ -59,11 +59,7 @@ class RedisTimelines(RedisConnection, TimelineCache):
         return sum(int(c) for c in counts[:: len(post_chunks)])  # each key chunk counted once
 
     def range(self, timeline: Timeline, owner_id: int, before: int | None, limit: int) -> list[int] | None:
-        key = self._keys.timeline(timeline, owner_id)
-        bound = ("+inf", "") if before is None else (before, member(before))
-        with translated("timeline range"):
-            found = self._call(RANGE, [key], [*bound, max(0, limit)])
-        return None if found is None else [int(m) for m in found]
+        return self.range_many([(timeline, owner_id)], before, limit)[0]
 
     def replace(self, timeline: Timeline, owner_id: int, post_ids: Sequence[int], ttl: float) -> None:
         key = self._keys.timeline(timeline, owner_id)
@@ -92,22 +88,27 @@ class RedisTimelines(RedisConnection, TimelineCache):
     def range_many(
         self, timelines: Sequence[tuple[Timeline, int]], before: int | None, limit: int, ttl: float | None = None
     ) -> list[list[int] | None]:
-        """One pipeline: a RANGE script call (and a PEXPIRE, with ``ttl``) per timeline."""
+        """One RANGE script call over every timeline (in cluster mode, one per hash slot, pipelined);
+        the TTL refresh happens in the same call."""
         if not timelines:
             return []
-        bound = ("+inf", "") if before is None else (before, member(before))
         keys = [self._keys.timeline(timeline, owner) for timeline, owner in timelines]
-
-        def build(pipe: Any) -> None:
-            for key in keys:
-                pipe.execute_command("EVALSHA", RANGE.sha, 1, key, *bound, max(0, limit))
-                if ttl is not None:
-                    pipe.pexpire(key, ttl_ms(ttl))
-
+        args = ["+inf", "", max(0, limit)] if before is None else [before, member(before), max(0, limit)]
+        args.append("" if ttl is None else ttl_ms(ttl))
+        groups = self._slot_groups(list(dict.fromkeys(keys)))
         with translated("timeline range"):
-            replies = self._pipelined(build)
-        step = 1 if ttl is None else 2
-        return [None if r is None else [int(m) for m in r] for r in replies[::step]]
+            if len(groups) == 1:
+                replies = dict(zip(groups[0], self._call(RANGE, groups[0], args), strict=True))
+            else:
+
+                def build(pipe: Any) -> None:
+                    for group in groups:
+                        pipe.execute_command("EVALSHA", RANGE.sha, len(group), *group, *args)
+
+                replies = {}
+                for group, reply in zip(groups, self._pipelined(build), strict=True):
+                    replies.update(zip(group, reply, strict=True))
+        return [None if isinstance(r, int) else [int(m) for m in r] for r in map(replies.__getitem__, keys)]
 
     def replace_many(self, timeline: Timeline, post_ids: Mapping[int, Sequence[int]], ttl: float) -> None:
         """Pipelined REPLACE script calls, a few hundred timelines per round trip."""
