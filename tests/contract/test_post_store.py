@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from feedcore.errors import NotFound
+from feedcore.model import User
 
 
 def test_create_and_get_post_with_media(kit):
@@ -31,6 +32,14 @@ def test_unattached_media_and_unknown_ids(kit):
 def test_create_post_writes_its_events(kit):
     kit.post(kit.user(), with_event=True)
     assert kit.store.pending() == 1
+
+
+def test_post_by_an_unknown_author_is_not_found_and_writes_nothing(kit):
+    stranger = User(id=kit.new_id(1), handle="nobody", display_name="Nobody", created_at=kit.clock())
+    with pytest.raises(NotFound):
+        kit.post(stranger, with_event=True)
+    assert kit.store.get_posts([]) == {}
+    assert kit.store.pending() == 0
 
 
 def test_edit_post(kit):

@@ -48,6 +48,11 @@ def _run(threads: int, work: Callable[[int], None]) -> None:
     assert errors == []
 
 
+def _author(store: MemoryStore, user_id: int) -> int:
+    store.create_user(User(id=user_id, handle=f"u{user_id}", display_name="A", created_at=0.0), "h")
+    return user_id
+
+
 def _event(new_id: IdGenerator, type_: str, key: int) -> Event:
     return Event(id=new_id(0), type=type_, key=key, payload={}, created_at=0.0)
 
@@ -91,6 +96,8 @@ def test_relays_racing_writers_publish_each_event_once() -> None:
     store = MemoryStore()
     new_id = IdGenerator()
     relays = 2
+    for n in range(relays, THREADS):
+        _author(store, n)
     published: list[int] = []
     writers_done = [0]
     lock = threading.Lock()
@@ -120,7 +127,7 @@ def test_relays_racing_writers_publish_each_event_once() -> None:
 def test_concurrent_likes_recount_exactly() -> None:
     store = MemoryStore()
     new_id = IdGenerator()
-    post = Post(id=new_id(0), author_id=1, text="t", created_at=0.0)
+    post = Post(id=new_id(0), author_id=_author(store, 1), text="t", created_at=0.0)
     store.create_post(post)
 
     def work(n: int) -> None:

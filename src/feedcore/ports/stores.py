@@ -60,7 +60,8 @@ class PostStore(Backend):
 
     @abc.abstractmethod
     def create_post(self, post: Post, events: Sequence[Event] = ()) -> None:
-        """Insert ``post``, attach its media (``Media.post_id``) and add 1 to the author's post_count."""
+        """Insert ``post``, attach its media (``Media.post_id``) and add 1 to the author's post_count.
+        Raises NotFound, writing nothing, if the author does not exist."""
 
     @abc.abstractmethod
     def get_posts(self, post_ids: Iterable[int]) -> dict[int, Post]:

@@ -27,8 +27,6 @@ class PostService:
         media) or NotFound (author). Once this returns, the post is durable."""
         d = self._deps
         text = check_text(text, "text", d.settings.max_post_length)
-        if d.users.get_user(author_id) is None:
-            raise NotFound(f"no user {author_id}")
         media_ids = list(dict.fromkeys(media_ids or ()))
         if len(media_ids) > MAX_MEDIA_PER_POST:
             raise InvalidInput(f"a post has at most {MAX_MEDIA_PER_POST} media", code="too_many_media")
@@ -45,7 +43,7 @@ class PostService:
             media=tuple(found[mid].ref for mid in media_ids),
         )
         event = d.event(ev.POST_CREATED, author_id, shard_of(author_id), post_id=post.id, author_id=author_id)
-        d.posts.create_post(post, [event])
+        d.posts.create_post(post, [event])  # raises NotFound for an unknown author
         self._hydrator.remember_posts([post])
         d.committed()
         return post

@@ -153,6 +153,8 @@ class MemoryStore(UserStore, PostStore, GraphStore, InteractionStore, Outbox, Me
     def create_post(self, post: Post, events: Sequence[Event] = ()) -> None:
         """Insert ``post`` (see the port). Raises Conflict if its id is taken."""
         with self._open():
+            if post.author_id not in self._users:
+                raise NotFound(f"no user {post.author_id}")
             self._insert(self._posts, post.id, post, "post")
             self._by_author.setdefault(post.author_id, SortedIds()).add(post.id)
             for ref in post.media:
