@@ -1,8 +1,9 @@
-"""Compact JSON encodings of posts and user cards for the ContentCache."""
+"""Compact JSON encodings of posts and user cards for the ContentCache (orjson: hydration
+decodes every post of every page read, and the standard library is ~8x slower at it)."""
 
 from __future__ import annotations
 
-import json
+import orjson
 
 from .model import MediaRef, Post, UserCard
 
@@ -10,7 +11,7 @@ __all__ = ["decode_card", "decode_post", "encode_card", "encode_post"]
 
 
 def encode_post(post: Post) -> bytes:
-    return json.dumps(
+    return orjson.dumps(
         [
             post.id,
             post.author_id,
@@ -20,13 +21,12 @@ def encode_post(post: Post) -> bytes:
             post.like_count,
             post.comment_count,
             [[m.id, m.url, m.content_type, m.size] for m in post.media],
-        ],
-        separators=(",", ":"),
-    ).encode()
+        ]
+    )
 
 
 def decode_post(data: bytes) -> Post:
-    id_, author_id, text, created_at, edited_at, likes, comments, media = json.loads(data)
+    id_, author_id, text, created_at, edited_at, likes, comments, media = orjson.loads(data)
     return Post(
         id=id_,
         author_id=author_id,
@@ -40,8 +40,8 @@ def decode_post(data: bytes) -> Post:
 
 
 def encode_card(card: UserCard) -> bytes:
-    return json.dumps([card.id, card.handle, card.display_name], separators=(",", ":")).encode()
+    return orjson.dumps([card.id, card.handle, card.display_name])
 
 
 def decode_card(data: bytes) -> UserCard:
-    return UserCard(*json.loads(data))
+    return UserCard(*orjson.loads(data))

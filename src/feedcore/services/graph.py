@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import json
+import orjson
 from collections.abc import Callable, Iterator
 
 from .. import events as ev
@@ -92,12 +92,12 @@ class GraphService:
         except Unavailable:
             cached = None
         if cached is not None:
-            return list(json.loads(cached))
+            return list(orjson.loads(cached))
         authors: list[int] = []
         for page in iter_ids(lambda a, n: d.graph.following(user_id, a, n)):
             users = d.users.get_users(page)
             authors += [uid for uid in page if uid in users and users[uid].follower_count >= d.settings.pull_threshold]
-        d.cache_best_effort(d.content.set_many, _PULL_KIND, {user_id: json.dumps(authors).encode()}, _PULL_TTL)
+        d.cache_best_effort(d.content.set_many, _PULL_KIND, {user_id: orjson.dumps(authors)}, _PULL_TTL)
         return authors
 
     def forget_pull_authors(self, user_id: int) -> None:
