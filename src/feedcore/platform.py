@@ -23,6 +23,7 @@ from .consumers import Consumer, Relay
 from .events import Event
 from .handlers import DEFAULT_GROUPS, AnalyticsHandler, Handler, build_handlers
 from .ids import IdGenerator
+from .nearcache import NearCache
 from .ports import Backend, SessionStore
 from .resilience import CircuitBreaker
 from .services.auth import AuthService
@@ -96,6 +97,7 @@ class Platform:
             cache_breaker=CircuitBreaker("cache"),
             store_breaker=CircuitBreaker("store"),
             stats=Stats(),
+            near=NearCache(settings.near_cache_ttl, settings.near_cache_size, clock),
         )
         hydrator = Hydrator(self.deps)
         self.users = UserService(self.deps, hydrator)

@@ -34,6 +34,11 @@ def _positive(instance: Any, attribute: attrs.Attribute[Any], value: float) -> N
         raise ConfigurationError(f"{attribute.name} must be positive, got {value!r}")
 
 
+def _not_negative(instance: Any, attribute: attrs.Attribute[Any], value: float) -> None:
+    if value < 0:
+        raise ConfigurationError(f"{attribute.name} must not be negative, got {value!r}")
+
+
 @attrs.frozen(kw_only=True)
 class Settings:
     """Everything a :class:`~feedcore.Platform` needs. URLs choose backends (see README).
@@ -71,6 +76,10 @@ class Settings:
     inactive_days: float = attrs.field(default=30.0, validator=_positive)
     """Feeds unread this long expire from the cache and are rebuilt on the next read."""
     content_ttl: float = attrs.field(default=3600.0, validator=_positive)
+    near_cache_ttl: float = attrs.field(default=5.0, validator=_not_negative)
+    """Seconds each process keeps the user cards and pull-author lists it read (0: off). Changes
+    made through the process are seen at once; changes made by other processes within this long."""
+    near_cache_size: int = attrs.field(default=100_000, validator=_not_negative)
 
     max_post_length: int = 500
     max_comment_length: int = 500

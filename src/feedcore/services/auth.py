@@ -16,6 +16,7 @@ from .deps import Deps
 __all__ = ["AuthService"]
 
 _ALGORITHM = "HS256"
+_SESSION_KIND = "session"
 
 
 def _digest(secret: str) -> str:
@@ -54,19 +55,19 @@ class AuthService:
             raise Unauthorized("invalid access token", code="invalid_token") from None
         if claims["exp"] <= self._deps.clock():
             raise Unauthorized("access token expired", code="token_expired")
-        if claims.get("typ") != "access" or self._deps.sessions.get_session(str(claims["sid"])) is None:
+        if claims.get("typ") != "access" or not self._session_alive(str(claims["sid"])):
             raise Unauthorized("access token revoked", code="invalid_token")
         return int(claims["sub"])
 
     def refresh(self, refresh_token: str) -> Tokens:
         """New tokens for a live refresh token; the old one is revoked (rotation). Raises Unauthorized."""
         session = self._session_of(refresh_token)
-        self._deps.sessions.revoke_session(session.id)
+        self._revoke(session.id)
         return self._issue(session.user_id)
 
     def logout(self, refresh_token: str) -> None:
         """Revoke the session of ``refresh_token``; its access tokens stop working too."""
-        self._deps.sessions.revoke_session(self._session_of(refresh_token).id)
+        self._revoke(self._session_of(refresh_token).id)
 
     def revoke(self, token: str) -> None:
         """Revoke a refresh or access token's session (RFC 7009: unknown tokens are not an error)."""
@@ -74,12 +75,27 @@ class AuthService:
             claims = jwt.decode(
                 token, self._key, algorithms=[_ALGORITHM], options={"verify_exp": False, "verify_iat": False}
             )
-            self._deps.sessions.revoke_session(str(claims.get("sid", "")))
+            self._revoke(str(claims.get("sid", "")))
         except jwt.PyJWTError:
             try:
                 self.logout(token)
             except Unauthorized:
                 pass
+
+    def _session_alive(self, sid: str) -> bool:
+        """Whether session ``sid`` is live; a yes is kept in the near cache (a revocation made
+        by another process applies here within ``near_cache_ttl``)."""
+        d, key = self._deps, (_SESSION_KIND, sid)
+        if d.near.get_many([key]):
+            return True
+        if d.sessions.get_session(sid) is None:
+            return False
+        d.near.set_many({key: True})
+        return True
+
+    def _revoke(self, sid: str) -> None:
+        self._deps.near.delete_many([(_SESSION_KIND, sid)])
+        self._deps.sessions.revoke_session(sid)
 
     def _session_of(self, refresh_token: str) -> Session:
         sid, _, secret = (refresh_token if isinstance(refresh_token, str) else "").partition(".")

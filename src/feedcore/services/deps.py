@@ -9,6 +9,7 @@ import attrs
 
 from ..errors import Unavailable
 from ..events import Event
+from ..nearcache import NearCache
 from ..ports import (
     ContentCache,
     EventBus,
@@ -51,6 +52,8 @@ class Deps:
     cache_breaker: CircuitBreaker
     store_breaker: CircuitBreaker
     stats: Stats
+    near: NearCache[tuple[str, int | str], Any]
+    """Per-process copies of hot, rarely changed values (cards, pull lists, live sessions), by (kind, id)."""
 
     def cache_best_effort(self, fn: Callable[..., object], *args: object) -> bool:
         """Call a cache write through the breaker; False (and nothing raised) if the cache is

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import orjson
 from collections.abc import Callable, Iterator
+
+import orjson
 
 from .. import events as ev
 from ..cursor import decode_cursor, encode_cursor
@@ -85,22 +86,33 @@ class GraphService:
 
     def pull_authors(self, user_id: int) -> list[int]:
         """Followees of ``user_id`` with at least ``pull_threshold`` followers (read at feed time,
-        never pushed). Cached for a few minutes; forgotten when ``user_id`` follows or unfollows."""
+        never pushed). Cached for a few minutes (and in the near cache); forgotten when ``user_id``
+        follows or unfollows."""
+        d = self._deps
+        key = (_PULL_KIND, user_id)
+        near = d.near.get_many([key])
+        if near:
+            return list(near[key])
+        authors = self._cached_pull_authors(user_id)
+        if authors is None:
+            authors = []
+            for page in iter_ids(lambda a, n: d.graph.following(user_id, a, n)):
+                users = d.users.get_users(page)
+                authors += [u for u in page if u in users and users[u].follower_count >= d.settings.pull_threshold]
+            d.cache_best_effort(d.content.set_many, _PULL_KIND, {user_id: orjson.dumps(authors)}, _PULL_TTL)
+        d.near.set_many({key: tuple(authors)})
+        return authors
+
+    def _cached_pull_authors(self, user_id: int) -> list[int] | None:
         d = self._deps
         try:
             cached = d.cache_breaker.call(d.content.get_many, _PULL_KIND, [user_id]).get(user_id)
         except Unavailable:
-            cached = None
-        if cached is not None:
-            return list(orjson.loads(cached))
-        authors: list[int] = []
-        for page in iter_ids(lambda a, n: d.graph.following(user_id, a, n)):
-            users = d.users.get_users(page)
-            authors += [uid for uid in page if uid in users and users[uid].follower_count >= d.settings.pull_threshold]
-        d.cache_best_effort(d.content.set_many, _PULL_KIND, {user_id: orjson.dumps(authors)}, _PULL_TTL)
-        return authors
+            return None
+        return None if cached is None else [int(a) for a in orjson.loads(cached)]
 
     def forget_pull_authors(self, user_id: int) -> None:
+        self._deps.near.delete_many([(_PULL_KIND, user_id)])
         self._deps.cache_best_effort(self._deps.content.delete_many, _PULL_KIND, [user_id])
 
     def _check_pair(self, follower_id: int, followee_id: int) -> None:

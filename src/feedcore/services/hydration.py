@@ -1,7 +1,8 @@
 """Turning ids into posts, user cards and feed items: ContentCache first, then the store.
 
 A feed page is hydrated in two cache round trips: posts and the viewer's like flags together
-(one multi-kind read), then the authors' cards. Misses go to the store and are written back.
+(one multi-kind read), then the authors' cards, usually from this process's near cache (no round
+trip). Misses go to the store and are written back.
 """
 
 from __future__ import annotations
@@ -42,6 +43,8 @@ class _Kind(Generic[T]):
     ttl: float
     optional: bool = False
     """If the store cannot answer, serve what the cache had (degraded) instead of failing."""
+    near: bool = False
+    """Also kept, decoded, in the process's near cache (see :mod:`feedcore.nearcache`)."""
 
 
 class Hydrator:
@@ -49,7 +52,7 @@ class Hydrator:
         self._deps = deps
         ttl = deps.settings.content_ttl
         self._posts = _Kind("post", deps.posts.get_posts, encode_post, decode_post, ttl)
-        self._cards = _Kind("user", self._load_cards, encode_card, decode_card, ttl)
+        self._cards = _Kind("user", self._load_cards, encode_card, decode_card, ttl, near=True)
 
     def posts(self, post_ids: Iterable[int], notes: ReadNotes | None = None) -> dict[int, Post]:
         """Live posts by id; deleted or unknown ids are absent."""
@@ -88,6 +91,8 @@ class Hydrator:
         self._forget("post", post_ids)
 
     def forget_users(self, user_ids: Iterable[int]) -> None:
+        user_ids = list(user_ids)
+        self._deps.near.delete_many(("user", uid) for uid in user_ids)
         self._forget("user", user_ids)
 
     def remember_posts(self, posts: Iterable[Post]) -> None:
@@ -108,37 +113,49 @@ class Hydrator:
         self._deps.cache_best_effort(self._deps.content.delete_many, kind, list(ids))
 
     def _fetch(self, wanted: list[tuple[_Kind[Any], list[int]]], notes: ReadNotes | None) -> list[dict[int, Any]]:
-        """For each (kind, ids): the values found, from one multi-kind cache read, then the store
-        for the misses (written back). Raises Unavailable if the store is needed and down,
-        unless the kind is optional or the cache had something and ``notes`` can say degraded."""
+        """For each (kind, ids): the values found, from the near cache, then one multi-kind cache
+        read, then the store for the misses (written back). Raises Unavailable if the store is
+        needed and down, unless the kind is optional or the cache had something and ``notes``
+        can say degraded."""
         deps = self._deps
-        ids_by_kind = {kind.name: list(dict.fromkeys(ids)) for kind, ids in wanted}
+        near = {kind.name: self._near_get(kind, ids) for kind, ids in wanted}
+        remote = {kind.name: [i for i in dict.fromkeys(ids) if i not in near[kind.name]] for kind, ids in wanted}
         cache_ok = True
-        try:
-            cached = deps.cache_breaker.call(deps.content.get_groups, {k: v for k, v in ids_by_kind.items() if v})
-        except Unavailable:
-            cached, cache_ok = {}, False
-            if notes is not None:
-                notes.degraded = True
+        cached: dict[str, dict[int, bytes]] = {}
+        if any(remote.values()):
+            try:
+                cached = deps.cache_breaker.call(deps.content.get_groups, {k: v for k, v in remote.items() if v})
+            except Unavailable:
+                cache_ok = False
+                if notes is not None:
+                    notes.degraded = True
         results: list[dict[int, Any]] = []
         for kind, _ in wanted:
-            found = {k: kind.decode(v) for k, v in cached.get(kind.name, {}).items()}
-            missing = [i for i in ids_by_kind[kind.name] if i not in found]
+            fetched = {k: kind.decode(v) for k, v in cached.get(kind.name, {}).items()}
+            missing = [i for i in remote[kind.name] if i not in fetched]
             if missing:
                 try:
                     loaded = deps.store_breaker.call(kind.load, missing)
                 except Unavailable:
-                    if not kind.optional and (notes is None or not found):
+                    if not kind.optional and (notes is None or not (fetched or near[kind.name])):
                         raise
                     if notes is not None:
-                        notes.degraded = True  # the store is down: serve what the cache had
+                        notes.degraded = True  # the store is down: serve what the caches had
                     loaded = {}
-                found.update(loaded)
+                fetched.update(loaded)
                 if cache_ok and loaded:
                     values = {k: kind.encode(v) for k, v in loaded.items()}
                     deps.cache_best_effort(deps.content.set_many, kind.name, values, kind.ttl)
-            results.append(found)
+            if kind.near:
+                deps.near.set_many({(kind.name, k): v for k, v in fetched.items()})
+            results.append(near[kind.name] | fetched)
         return results
+
+    def _near_get(self, kind: _Kind[Any], ids: list[int]) -> dict[int, Any]:
+        if not kind.near:
+            return {}
+        found = self._deps.near.get_many((kind.name, i) for i in ids)
+        return {i: found[kind.name, i] for i in ids if (kind.name, i) in found}
 
 
 def _encode_flag(flag: bool) -> bytes:
