@@ -47,6 +47,11 @@ class RedisContent(RedisConnection, ContentCache):
         if not values:
             return
         px = ttl_ms(ttl)
+        if len(values) == 1:  # a new post, say: a plain SET is cheaper than a pipeline
+            ((id_, value),) = values.items()
+            with translated("content set"):
+                self._client.set(self._keys.content(kind, id_), value, px=px)
+            return
 
         def build(pipe: Any) -> None:
             for id_, value in values.items():

@@ -46,6 +46,18 @@ def translate_errors(what: str) -> Iterator[None]:
         ) from exc
 
 
+def outbox_row(event: Event, shard: int) -> dict[str, Any]:
+    """The outbox row of ``event``, a change on logical ``shard``."""
+    return {
+        "id": event.id,
+        "type": event.type,
+        "key": event.key,
+        "payload": dict(event.payload),
+        "created_at": event.created_at,
+        "shard": shard,
+    }
+
+
 class SqlBase:
     """Base of the store's mixins. Subclasses set ``_shards``."""
 
@@ -65,6 +77,13 @@ class SqlBase:
             with conn.begin():
                 yield conn
 
+    def _execute_alone(self, db: int, what: str, statement: sa.Executable, params: dict[str, Any]) -> Any:
+        """Run one statement that is atomic by itself in autocommit (no BEGIN and COMMIT round
+        trips); returns its scalar result."""
+        with translate_errors(what), self._shards.engine(db).connect() as conn:
+            conn.execution_options(isolation_level="AUTOCOMMIT")
+            return conn.execute(statement, params).scalar_one()
+
     def _insert_ignore(self, table: sa.Table, values: dict[str, Any]) -> sa.Insert:
         """``INSERT ... ON CONFLICT DO NOTHING``; its rowcount says whether a row went in."""
         dialect = postgresql if self._shards.dialect == "postgresql" else sqlite
@@ -75,20 +94,7 @@ class SqlBase:
     def _emit(conn: sa.Connection, events: Sequence[Event], shard: int) -> None:
         """Write ``events`` to the outbox inside ``conn``'s transaction."""
         if events:
-            conn.execute(
-                outbox.insert(),
-                [
-                    {
-                        "id": e.id,
-                        "type": e.type,
-                        "key": e.key,
-                        "payload": dict(e.payload),
-                        "created_at": e.created_at,
-                        "shard": shard,
-                    }
-                    for e in events
-                ],
-            )
+            conn.execute(outbox.insert(), [outbox_row(e, shard) for e in events])
 
     def _changed(self, conn: sa.Connection, result: sa.CursorResult[Any], events: Sequence[Event], id_: int) -> bool:
         """True, writing ``events`` on ``id_``'s shard, if ``result`` touched a row."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import heapq
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -15,8 +16,8 @@ from ...events import Event
 from ...ids import shard_of
 from ...model import Media, MediaRef, Post
 from ...ports import PostStore
-from ._base import SqlBase, chunks
-from .schema import comments, likes, media, posts
+from ._base import SqlBase, chunks, outbox_row
+from .schema import comments, likes, media, outbox, posts, users
 
 __all__ = ["SqlPosts", "post_from_row", "posts_by_authors_query"]
 
@@ -71,6 +72,45 @@ def posts_by_authors_query(
     return sa.select(recent.c.id).select_from(author).join(recent, sa.true()).order_by(recent.c.id.desc()).limit(limit)
 
 
+@functools.lru_cache(maxsize=64)
+def _create_post_pg(with_media: bool, events: int) -> sa.Select[Any]:
+    """One statement (one round trip, atomic in autocommit) doing what SQLite does in a
+    transaction: count the post on its author, insert it, attach its media, write ``events``
+    outbox rows. Nothing is written if the author does not exist; it returns how many posts
+    went in. Built once per shape; the values are bind parameters (see :func:`_create_params`)."""
+    author = (
+        users.update()
+        .where(users.c.id == sa.bindparam("author_id"))
+        .values(post_count=users.c.post_count + 1)
+        .returning(users.c.id)
+        .cte("author")
+    )
+    columns = [c for c in posts.c if c.name != "deleted_at"]
+    values = [author.c.id if c.name == "author_id" else sa.bindparam(f"p_{c.name}", type_=c.type) for c in columns]
+    new_post = posts.insert().from_select(columns, sa.select(*values)).returning(posts.c.id).cte("new_post")
+    ctes: list[Any] = [new_post]
+    if with_media:
+        chosen = media.c.id.in_(sa.bindparam("media_ids", expanding=True)) & sa.exists(sa.select(new_post.c.id))
+        attached = media.update().where(chosen).values(post_id=sa.bindparam("p_id"))
+        ctes.append(attached.returning(media.c.id).cte("attached"))
+    if events:
+        picks = [
+            sa.select(*(sa.bindparam(f"e{i}_{c.name}", type_=c.type) for c in outbox.c)).select_from(new_post)
+            for i in range(events)
+        ]
+        source = picks[0] if events == 1 else sa.union_all(*picks)
+        ctes.append(outbox.insert().from_select(list(outbox.c), source).returning(outbox.c.id).cte("emitted"))
+    return sa.select(sa.func.count()).select_from(new_post).add_cte(*ctes)
+
+
+def _create_params(post: Post, refs: list[dict[str, Any]], events: Sequence[Event]) -> dict[str, Any]:
+    params = {f"p_{k}": v for k, v in attrs.asdict(post, recurse=False).items()}
+    params.update(p_media=refs, author_id=post.author_id, media_ids=[r["id"] for r in refs])
+    for i, event in enumerate(events):
+        params.update({f"e{i}_{k}": v for k, v in outbox_row(event, shard_of(post.id)).items()})
+    return params
+
+
 class SqlPosts(SqlBase, PostStore):
     def add_media(self, media_: Media, events: Sequence[Event] = ()) -> None:
         with self._write(self._shards.db_of(media_.id), "add media") as conn:
@@ -83,6 +123,12 @@ class SqlPosts(SqlBase, PostStore):
 
     def create_post(self, post: Post, events: Sequence[Event] = ()) -> None:
         refs = [{"id": m.id, "url": m.url, "content_type": m.content_type, "size": m.size} for m in post.media]
+        if self._shards.dialect == "postgresql":
+            statement = _create_post_pg(bool(refs), len(events))
+            params = _create_params(post, refs, events)
+            if not self._execute_alone(self._shards.db_of(post.id), "create post", statement, params):
+                raise NotFound(f"no user {post.author_id}")
+            return
         with self._write(self._shards.db_of(post.id), "create post") as conn:
             conn.execute(posts.insert().values({**attrs.asdict(post, recurse=False), "media": refs}))
             if refs:
