@@ -133,7 +133,7 @@ def post_write(ctx: Ctx) -> dict[str, Any]:
     assert data is not None
     p = ctx.platform()
     raw = RawPosts(ctx.env.dsns)
-    new_id = IdGenerator()
+    new_id = p.deps.new_id  # one generator: two in one process could mint the same id
     authors = data.ids[1000:3000]
 
     def feedcore(i: int) -> object:
