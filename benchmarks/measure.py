@@ -11,21 +11,10 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from .env import busy_cpu_seconds
+from .loadgen import percentiles
 
 Op = Callable[[int], object]
 """One operation; called with a running counter (use it to pick users)."""
-
-
-def percentiles(latencies: list[float]) -> dict[str, float]:
-    """p50/p95/p99 in milliseconds."""
-    if not latencies:
-        return {"p50_ms": 0.0, "p95_ms": 0.0, "p99_ms": 0.0}
-    xs = sorted(latencies)
-
-    def at(q: float) -> float:
-        return round(xs[min(len(xs) - 1, int(q * len(xs)))] * 1000, 3)
-
-    return {"p50_ms": at(0.50), "p95_ms": at(0.95), "p99_ms": at(0.99)}
 
 
 def closed_loop(op: Op, threads: int, seconds: float) -> dict[str, Any]:
