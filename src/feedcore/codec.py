@@ -35,7 +35,7 @@ def decode_post(data: bytes) -> Post:
         edited_at=edited_at,
         like_count=likes,
         comment_count=comments,
-        media=tuple(MediaRef(*m) for m in media),
+        media=tuple([MediaRef(*m) for m in media]) if media else (),
     )
 
 
