@@ -3,10 +3,10 @@ latency histogram, labelled by route template so ids do not explode the label sp
 
 from __future__ import annotations
 
-import json
 import logging
 import time
 
+import orjson
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .metrics import Metrics
@@ -47,7 +47,7 @@ class ObserveMiddleware:
             if access_log.isEnabledFor(logging.INFO):
                 client = scope.get("client")
                 access_log.info(
-                    json.dumps(
+                    orjson.dumps(
                         {
                             "ts": round(time.time(), 3),
                             "method": scope["method"],
@@ -58,9 +58,8 @@ class ObserveMiddleware:
                             "bytes": size,
                             "client": client[0] if client else None,
                             "user_id": _user_id(scope),
-                        },
-                        separators=(",", ":"),
-                    )
+                        }
+                    ).decode()
                 )
 
 

@@ -21,8 +21,8 @@ APP = "feedcore_asgi:app"
 _LEVELS = click.Choice(["debug", "info", "warning", "error"])
 
 
-def _log_config(level: str) -> dict[str, Any]:
-    """uvicorn's logging plus feedcore's: the JSON access log as bare lines on stdout."""
+def _log_config(level: str, access_log: bool) -> dict[str, Any]:
+    """uvicorn's logging plus feedcore's: the JSON access log as bare lines on stdout (or off)."""
     import uvicorn.config
 
     config = copy.deepcopy(uvicorn.config.LOGGING_CONFIG)
@@ -33,7 +33,11 @@ def _log_config(level: str) -> dict[str, Any]:
         "stream": "ext://sys.stdout",
     }
     config["loggers"]["feedcore"] = {"handlers": ["default"], "level": level.upper(), "propagate": False}
-    config["loggers"]["feedcore.access"] = {"handlers": ["feedcore_access"], "level": "INFO", "propagate": False}
+    config["loggers"]["feedcore.access"] = {
+        "handlers": ["feedcore_access"],
+        "level": "INFO" if access_log else "WARNING",
+        "propagate": False,
+    }
     return config
 
 
@@ -46,7 +50,8 @@ def _basic_logging(level: str) -> None:
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="TCP port.")
 @click.option("--workers", default=1, show_default=True, type=click.IntRange(1), help="Server processes.")
 @click.option("--log-level", default="info", show_default=True, type=_LEVELS)
-def serve(host: str, port: int, workers: int, log_level: str) -> None:
+@click.option("--access-log/--no-access-log", default=True, show_default=True, help="One JSON line per request.")
+def serve(host: str, port: int, workers: int, log_level: str, access_log: bool) -> None:
     """Serve the HTTP API under uvicorn (the ASGI app is feedcore_asgi:app).
 
     With no configuration this is a complete platform from ./feedcore-data. Several --workers
@@ -71,7 +76,7 @@ def serve(host: str, port: int, workers: int, log_level: str) -> None:
         port=port,
         workers=workers,
         access_log=False,
-        log_config=_log_config(log_level),
+        log_config=_log_config(log_level, access_log),
         log_level=log_level,
         lifespan="on",
         proxy_headers=True,
