@@ -88,8 +88,19 @@ def _server_env(ctx: Ctx, p: Platform) -> dict[str, str]:
 
 
 def _feedctl_serve(port: int, workers: int = 1) -> list[str]:
+    """`feedctl serve`, without access logs like the uvicorn baseline (``--no-access-log``)."""
     feedctl = str(Path(sys.executable).with_name("feedctl"))
-    return [feedctl, "serve", "--port", str(port), "--workers", str(workers), "--log-level", "warning"]
+    return [
+        feedctl,
+        "serve",
+        "--port",
+        str(port),
+        "--workers",
+        str(workers),
+        "--log-level",
+        "warning",
+        "--no-access-log",
+    ]
 
 
 def _wrk(url: str, tokens: list[str], paths: list[str], seconds: float, connections: int) -> dict[str, Any]:
