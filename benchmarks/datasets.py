@@ -10,6 +10,7 @@ import attrs
 from feedctl.commands.operate import seed_network
 
 from feedcore import Platform
+from feedcore.backends.sql import SqlStore
 from feedcore.ids import id_at, shard_of
 from feedcore.model import Post, User
 from feedcore.ports import Timeline
@@ -32,6 +33,13 @@ class Data:
     """k -> readers following exactly k hub authors."""
     hubs: list[int] = attrs.field(factory=list)
     seed_report: dict[str, Any] = attrs.field(factory=dict)
+
+
+def sql_store(platform: Platform) -> SqlStore:
+    """The run's store: the SQL store on PostgreSQL (bulk loading, database placement)."""
+    store = platform.deps.users
+    assert isinstance(store, SqlStore), type(store)
+    return store
 
 
 def zipf_picks(population: list[int], n: int, s: float = 1.1, seed: int = 1) -> list[int]:
@@ -64,7 +72,7 @@ def build(platform: Platform, users: int, readers_per_group: int, quiet: bool = 
 
 
 def _hubs_and_readers(platform: Platform, data: Data, per_group: int) -> None:
-    store, ids, rng = platform.deps.users, data.ids, random.Random(11)
+    store, ids, rng = sql_store(platform), data.ids, random.Random(11)
     data.hubs = ids[:HUBS]
     candidates = [u for u in data.active if u not in set(data.hubs)]
     rng.shuffle(candidates)
@@ -103,7 +111,7 @@ def _hubs_and_readers(platform: Platform, data: Data, per_group: int) -> None:
 
 def fanout_author(platform: Platform, data: Data, followers: int, index: int) -> int:
     """A new author followed by the first ``followers`` users, all of whose feeds are materialised."""
-    store, spec = platform.deps.users, data.spec
+    store, spec = sql_store(platform), data.spec
     i = spec.users + index
     uid = spec.user_id(i)
     store.load_users([User(id=uid, handle=f"u{i}", display_name=f"Fan-out author {index}", created_at=spec.end)], "!")

@@ -12,7 +12,7 @@ from feedcore.services.hydration import Hydrator
 
 from .baselines import RawFeeds, RawPosts
 from .context import Ctx, result
-from .datasets import PULL_GROUPS, fanout_author
+from .datasets import PULL_GROUPS, fanout_author, sql_store
 from .measure import compare, curve
 
 
@@ -94,7 +94,7 @@ def fanout(ctx: Ctx) -> dict[str, Any]:
     sizes: dict[str, Any] = {}
     for index, followers in enumerate(n for n in s.fanout if n < len(data.ids) - 20):
         author = fanout_author(p, data, followers, index)
-        db = p.deps.users.database_of(author)
+        db = sql_store(p).database_of(author)
         times: dict[str, list[float]] = {"feedcore": [], "baseline": []}
         for rep in range(1 + s.reps):
             order = ("feedcore", "baseline") if rep % 2 == 0 else ("baseline", "feedcore")
@@ -142,7 +142,7 @@ def post_write(ctx: Ctx) -> dict[str, Any]:
     def baseline(i: int) -> None:
         a = authors[i % len(authors)]
         shard = shard_of(a)
-        raw.create(p.deps.users.database_of(a), new_id(shard), a, "benchmark post", time.time(), new_id(shard), shard)
+        raw.create(sql_store(p).database_of(a), new_id(shard), a, "benchmark post", time.time(), new_id(shard), shard)
 
     out = compare(feedcore, baseline, threads=s.threads, seconds=s.seconds, reps=s.reps, warmup=s.warmup)
     raw.close()
