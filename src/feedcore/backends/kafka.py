@@ -52,6 +52,7 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore", DeprecationWarning)
     import kafka.errors as kafka_errors
     from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer
+    from kafka.net import KafkaConnectionManager, KafkaNetClient, NetworkSelector
 
 __all__ = ["KafkaBus", "KafkaSubscription"]
 
@@ -77,18 +78,60 @@ def _guard(what: str, fn: Callable[[], T]) -> T:
         raise Unavailable(f"kafka: {what} failed: {exc}") from exc
 
 
+class _ConnectionManager(KafkaConnectionManager):  # type: ignore[misc]  # kafka-python is untyped
+    """kafka-python's connection manager, refusing new connections once it is closed.
+
+    kafka-python 3.0.12 lets a task that its close wakes up (run by the event loop's last drain)
+    open a connection to a broker; the loop then cancels that connect, and kafka/net/inet.py never
+    closes a socket whose connect does not complete, so it is left to the garbage collector.
+    """
+
+    def get_connection(self, node_id: Any, *args: Any, **kwargs: Any) -> Any:
+        if self.closed:
+            raise kafka_errors.NodeNotReadyError(node_id)
+        return super().get_connection(node_id, *args, **kwargs)
+
+
+class _NetClient(KafkaNetClient):  # type: ignore[misc]  # kafka-python is untyped
+    """kafka-python's network client, closing the sockets its own close() leaves open.
+
+    In kafka-python 3.0.12, ``KafkaTCPTransport.close()`` only marks a transport closed while its
+    write buffer still holds a request (e.g. a metadata refresh the IO thread has just queued),
+    leaving the socket to the write task; the ``NetworkSelector.close()`` that follows cancels that
+    task, and its cancellation path never closes the socket (``_write_to_sock`` in
+    kafka/net/transport.py). The connection stays in the manager's table with its socket open until
+    the garbage collector closes it, with a ResourceWarning. The event loop has stopped once
+    ``super().close()`` returns, so those sockets are closed here.
+    """
+
+    def __init__(self, **configs: Any) -> None:
+        net = NetworkSelector(**configs)
+        super().__init__(net=net, manager=_ConnectionManager(net, **configs), **configs)
+
+    def close(self, node_id: Any = None) -> None:
+        super().close(node_id)
+        if node_id is not None:
+            return
+        for conn in list(self._manager._conns.values()):
+            transport = conn.transport
+            sock = getattr(transport, "_sock", None)
+            if sock is not None:
+                transport._sock = None
+                sock.close()
+
+
 def _connect(what: str, cls: Callable[..., T], **config: Any) -> T:
-    """``cls(**config)`` (a producer, consumer or admin client), or Unavailable (ConfigurationError
-    when kafka-python rejects the settings, e.g. ``idempotence=true`` on a broker older than 0.11).
+    """``cls(**config)`` (a producer, consumer or admin client) on a :class:`_NetClient`, or
+    Unavailable (ConfigurationError when kafka-python rejects the settings, e.g.
+    ``idempotence=true`` on a broker older than 0.11).
 
     kafka-python leaves its network thread running when a constructor fails (e.g. no broker
     answers), so the network client is captured here and closed on failure.
     """
-    made: list[Any] = []
-    default_client = cls.DEFAULT_CONFIG["kafka_client"]  # type: ignore[attr-defined]
+    made: list[_NetClient] = []
 
-    def client_factory(**kwargs: Any) -> Any:
-        made.append(default_client(**kwargs))
+    def client_factory(**kwargs: Any) -> _NetClient:
+        made.append(_NetClient(**kwargs))
         return made[-1]
 
     try:
