@@ -45,29 +45,30 @@ def _author_names(p: Platform, reader: int) -> list[str]:
     return [item.author.display_name for item in p.feeds.home(reader).items]
 
 
-def test_a_profile_change_reaches_other_processes_within_the_near_cache_ttl(open_shared: Opener, clock: FakeClock):
-    writer, reader = open_shared(), open_shared(near_cache_ttl=5.0)
+def _bob_reads_alice(writer: Platform, reader: Platform) -> tuple[int, int]:
+    """Alice posts, Bob follows her; ``reader`` shows Bob's feed (and keeps Alice's card)."""
     alice = writer.users.register("alice", "correct horse", display_name="Alice")
     bob = writer.users.register("bob", "battery staple")
     writer.graph.follow(bob.id, alice.id)
     writer.posts.create(alice.id, "hello")
     assert _author_names(reader, bob.id) == ["Alice"]
+    return alice.id, bob.id
 
-    writer.users.update_profile(alice.id, display_name="Alicia")
-    assert _author_names(writer, bob.id) == ["Alicia"]  # the writer forgot its own copy
+
+def test_a_profile_change_reaches_other_processes_within_the_near_cache_ttl(open_shared: Opener, clock: FakeClock):
+    writer, reader = open_shared(), open_shared(near_cache_ttl=5.0)
+    alice, bob = _bob_reads_alice(writer, reader)
+    writer.users.update_profile(alice, display_name="Alicia")
+    assert _author_names(writer, bob) == ["Alicia"]  # the writer forgot its own copy
     clock.advance(5.1)
-    assert _author_names(reader, bob.id) == ["Alicia"]
+    assert _author_names(reader, bob) == ["Alicia"]
 
 
 def test_without_a_near_cache_other_processes_see_changes_at_once(open_shared: Opener):
     writer, reader = open_shared(), open_shared(near_cache_ttl=0)
-    alice = writer.users.register("alice", "correct horse", display_name="Alice")
-    bob = writer.users.register("bob", "battery staple")
-    writer.graph.follow(bob.id, alice.id)
-    writer.posts.create(alice.id, "hello")
-    assert _author_names(reader, bob.id) == ["Alice"]
-    writer.users.update_profile(alice.id, display_name="Alicia")
-    assert _author_names(reader, bob.id) == ["Alicia"]
+    alice, bob = _bob_reads_alice(writer, reader)
+    writer.users.update_profile(alice, display_name="Alicia")
+    assert _author_names(reader, bob) == ["Alicia"]
 
 
 def test_a_logout_reaches_other_processes_within_the_near_cache_ttl(open_shared: Opener, clock: FakeClock):
