@@ -1,5 +1,5 @@
-"""A small per-process cache in front of the shared ContentCache, for values read on every
-feed page and rarely changed (user cards, pull-author lists).
+"""A small per-process cache in front of the shared caches, for values read on every request
+and rarely changed (user cards, pull-author lists, live sessions, verified access tokens).
 
 Each process keeps what it read for ``ttl`` seconds. A change made through this process
 forgets its entry at once; a change made by another process is seen after at most ``ttl``.

@@ -53,7 +53,8 @@ class Deps:
     store_breaker: CircuitBreaker
     stats: Stats
     near: NearCache[tuple[str, int | str], Any]
-    """Per-process copies of hot, rarely changed values (cards, pull lists, live sessions), by (kind, id)."""
+    """Per-process copies of hot, rarely changed values (cards, pull lists, live sessions,
+    verified access tokens), by (kind, id)."""
 
     def cache_best_effort(self, fn: Callable[..., object], *args: object) -> bool:
         """Call a cache write through the breaker; False (and nothing raised) if the cache is

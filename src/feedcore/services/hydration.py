@@ -88,16 +88,14 @@ class Hydrator:
         self._forget(self._liked_kind(viewer_id).name, [post_id])
 
     def forget_posts(self, post_ids: Iterable[int]) -> None:
-        self._forget("post", post_ids)
+        self._forget(self._posts.name, post_ids)
 
     def forget_users(self, user_ids: Iterable[int]) -> None:
-        user_ids = list(user_ids)
-        self._deps.near.delete_many(("user", uid) for uid in user_ids)
-        self._forget("user", user_ids)
+        self._forget(self._cards.name, user_ids)
 
     def remember_posts(self, posts: Iterable[Post]) -> None:
         values = {p.id: encode_post(p) for p in posts}
-        self._deps.cache_best_effort(self._deps.content.set_many, "post", values, self._deps.settings.content_ttl)
+        self._deps.cache_best_effort(self._deps.content.set_many, self._posts.name, values, self._posts.ttl)
 
     def _load_cards(self, ids: list[int]) -> dict[int, UserCard]:
         return {uid: user.card for uid, user in self._deps.users.get_users(ids).items()}
@@ -110,7 +108,10 @@ class Hydrator:
         return _Kind(f"liked.{viewer_id}", load, _encode_flag, _decode_flag, LIKED_TTL, optional=True)
 
     def _forget(self, kind: str, ids: Iterable[int]) -> None:
-        self._deps.cache_best_effort(self._deps.content.delete_many, kind, list(ids))
+        """Drop the cached values, from this process's near cache too."""
+        ids = list(ids)
+        self._deps.near.delete_many((kind, i) for i in ids)
+        self._deps.cache_best_effort(self._deps.content.delete_many, kind, ids)
 
     def _fetch(self, wanted: list[tuple[_Kind[Any], list[int]]], notes: ReadNotes | None) -> list[dict[int, Any]]:
         """For each (kind, ids): the values found, from the near cache, then one multi-kind cache
