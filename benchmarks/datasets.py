@@ -10,7 +10,6 @@ import attrs
 from feedctl.commands.operate import seed_network
 
 from feedcore import Platform
-from feedcore.backends.sql import SqlStore
 from feedcore.ids import id_at, shard_of
 from feedcore.model import Post, User
 from feedcore.ports import Timeline
@@ -33,13 +32,6 @@ class Data:
     """k -> readers following exactly k hub authors."""
     hubs: list[int] = attrs.field(factory=list)
     seed_report: dict[str, Any] = attrs.field(factory=dict)
-
-
-def sql_store(platform: Platform) -> SqlStore:
-    """The run's store: the SQL store on PostgreSQL (bulk loading, database placement)."""
-    store = platform.deps.users
-    assert isinstance(store, SqlStore), type(store)
-    return store
 
 
 def zipf_picks(population: list[int], n: int, s: float = 1.1, seed: int = 1) -> list[int]:
@@ -72,7 +64,7 @@ def build(platform: Platform, users: int, readers_per_group: int, quiet: bool = 
 
 
 def _hubs_and_readers(platform: Platform, data: Data, per_group: int) -> None:
-    store, ids, rng = sql_store(platform), data.ids, random.Random(11)
+    store, ids, rng = platform.bulk_loader(), data.ids, random.Random(11)
     data.hubs = ids[:HUBS]
     candidates = [u for u in data.active if u not in set(data.hubs)]
     rng.shuffle(candidates)
@@ -97,8 +89,8 @@ def _hubs_and_readers(platform: Platform, data: Data, per_group: int) -> None:
     ]
     store.load_posts(posts)
     store.recount_users()
-    platform.deps.content.delete_many("pull", list(reader_set) + data.active)
-    platform.deps.content.delete_many("user", data.hubs)
+    platform.graph.forget_pull_authors(list(reader_set) + data.active)
+    platform.users.forget_cached(data.hubs)
     for k, rs in groups.items():
         data.readers[k] = []
         for reader in rs:
@@ -111,7 +103,7 @@ def _hubs_and_readers(platform: Platform, data: Data, per_group: int) -> None:
 
 def fanout_author(platform: Platform, data: Data, followers: int, index: int) -> int:
     """A new author followed by the first ``followers`` users, all of whose feeds are materialised."""
-    store, spec = sql_store(platform), data.spec
+    store, spec = platform.bulk_loader(), data.spec
     i = spec.users + index
     uid = spec.user_id(i)
     store.load_users([User(id=uid, handle=f"u{i}", display_name=f"Fan-out author {index}", created_at=spec.end)], "!")
@@ -121,5 +113,5 @@ def fanout_author(platform: Platform, data: Data, followers: int, index: int) ->
     active = set(data.active)
     idle = [f for f in fans if f not in active]
     for start in range(0, len(idle), 2000):
-        platform.deps.timelines.replace_many(Timeline.HOME, {f: [] for f in idle[start : start + 2000]}, 86400.0)
+        platform.feeds.materialise(Timeline.HOME, {f: [] for f in idle[start : start + 2000]})
     return uid

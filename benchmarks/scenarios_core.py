@@ -6,13 +6,11 @@ import statistics
 import time
 from typing import Any
 
-from feedcore.fanout import FanoutHandler
 from feedcore.ids import IdGenerator, shard_of
-from feedcore.services.hydration import Hydrator
 
 from .baselines import RawFeeds, RawPosts
 from .context import Ctx, result
-from .datasets import PULL_GROUPS, fanout_author, sql_store
+from .datasets import PULL_GROUPS, fanout_author
 from .measure import compare, curve
 
 
@@ -87,14 +85,14 @@ def fanout(ctx: Ctx) -> dict[str, Any]:
     data, s = ctx.data, ctx.sizes
     assert data is not None
     p = ctx.platform("fanout", pull_threshold=10**9)
-    handler = FanoutHandler(p.deps, Hydrator(p.deps))
+    handler = p.fanout
     raw = RawFeeds(ctx.redis(), ctx.env.namespace)
     posts = RawPosts(ctx.env.dsns)
     new_id = IdGenerator()
     sizes: dict[str, Any] = {}
     for index, followers in enumerate(n for n in s.fanout if n < len(data.ids) - 20):
         author = fanout_author(p, data, followers, index)
-        db = sql_store(p).database_of(author)
+        db = p.database_of(author)
         times: dict[str, list[float]] = {"feedcore": [], "baseline": []}
         for rep in range(1 + s.reps):
             order = ("feedcore", "baseline") if rep % 2 == 0 else ("baseline", "feedcore")
@@ -133,7 +131,7 @@ def post_write(ctx: Ctx) -> dict[str, Any]:
     assert data is not None
     p = ctx.platform()
     raw = RawPosts(ctx.env.dsns)
-    new_id = p.deps.new_id  # one generator: two in one process could mint the same id
+    new_id = p.new_id  # one generator: two in one process could mint the same id
     authors = data.ids[1000:3000]
 
     def feedcore(i: int) -> object:
@@ -142,7 +140,7 @@ def post_write(ctx: Ctx) -> dict[str, Any]:
     def baseline(i: int) -> None:
         a = authors[i % len(authors)]
         shard = shard_of(a)
-        raw.create(sql_store(p).database_of(a), new_id(shard), a, "benchmark post", time.time(), new_id(shard), shard)
+        raw.create(p.database_of(a), new_id(shard), a, "benchmark post", time.time(), new_id(shard), shard)
 
     out = compare(feedcore, baseline, threads=s.threads, seconds=s.seconds, reps=s.reps, warmup=s.warmup)
     raw.close()

@@ -20,8 +20,6 @@ from pathlib import Path
 from typing import Any
 
 from feedcore import Platform
-from feedcore.fanout import FanoutHandler
-from feedcore.services.hydration import Hydrator
 
 from .context import Ctx, result
 from .datasets import Data
@@ -149,7 +147,7 @@ def http_feed(ctx: Ctx) -> dict[str, Any]:
         return result("http-feed", 0.85, None, error="wrk is not installed (apt-get install wrk)")
     p = ctx.platform()
     users = list(dict.fromkeys(data.zipf))[:200]
-    tokens = [p.auth._issue(u).access_token for u in users]  # seeded users have no password
+    tokens = [p.auth.issue(u).access_token for u in users]  # seeded users have no password
     fc_port, bl_port = _free_port(), _free_port()
     env = _server_env(ctx, p)
     commands = {
@@ -223,7 +221,7 @@ def hybrid(ctx: Ctx) -> dict[str, Any]:
         p = ctx.platform(f"hybrid-{policy}", pull_threshold=threshold, namespace=f"{env.namespace}-{policy}")
         for r in readers:  # the users active today have their feeds in the cache
             p.feeds.home(r, 20)
-        platforms[policy] = (p, FanoutHandler(p.deps, Hydrator(p.deps)))
+        platforms[policy] = (p, p.fanout)
     for ratio in ratios:
         row: dict[str, Any] = {}
         order = list(policies) if int(ratio * 10) % 2 == 0 else list(reversed(policies))
@@ -262,7 +260,7 @@ def mixed(ctx: Ctx) -> dict[str, Any]:
     env = {**_server_env(ctx, p), "FEEDCORE_INLINE_DISPATCH": "true"}
     follower = data.active[-1]
     author = next(u for u in reversed(data.ids) if u != follower)
-    probe = _Probe(url, p.auth._issue(author).access_token, p.auth._issue(follower).access_token)
+    probe = _Probe(url, p.auth.issue(author).access_token, p.auth.issue(follower).access_token)
     _discard_outbox(p)
     server = _serve(_feedctl_serve(port, workers=2), env, f"{url}/healthz")
     points = []
@@ -310,7 +308,7 @@ def _mix_plan(p: Platform, data: Data, n: int) -> tuple[list[dict[str, Any]], li
     rotating through a post, a like of a recent post and a follow."""
     rng = random.Random(5)
     actors = [data.zipf[i % len(data.zipf)] for i in range(n)]
-    tokens = {u: f"Bearer {p.auth._issue(u).access_token}" for u in dict.fromkeys(actors)}
+    tokens = {u: f"Bearer {p.auth.issue(u).access_token}" for u in dict.fromkeys(actors)}
     recent = [item.post.id for u in list(tokens)[:20] for item in p.feeds.home(u, 20).items]
     index: dict[tuple[Any, ...], int] = {}
     templates: list[dict[str, Any]] = []

@@ -29,7 +29,7 @@ class _PlatformCollector(Collector):
     def collect(self) -> Iterator[Metric]:
         platform = self._holder.get()
         try:
-            pending = platform.deps.outbox.pending()
+            pending = platform.outbox_pending()
         except Exception as exc:  # a scrape reports what it can
             log.warning("outbox depth unavailable: %s", exc)
         else:
@@ -39,8 +39,8 @@ class _PlatformCollector(Collector):
         breakers = GaugeMetricFamily(
             "feedcore_circuit_open", "1 while a backend's circuit breaker is open.", labels=["backend"]
         )
-        for breaker in (platform.deps.cache_breaker, platform.deps.store_breaker):
-            breakers.add_metric([breaker.name], 1.0 if breaker.is_open else 0.0)
+        for backend, is_open in platform.open_circuits().items():
+            breakers.add_metric([backend], 1.0 if is_open else 0.0)
         yield breakers
         handled = CounterMetricFamily(
             "feedcore_events_handled", "Events handled in this process, by type.", labels=["type"]
@@ -48,7 +48,7 @@ class _PlatformCollector(Collector):
         for event_type, count in sorted(platform.analytics.counts.items()):
             handled.add_metric([event_type], count)
         yield handled
-        counters = platform.deps.stats.counters()
+        counters = platform.counters()
         hits, misses = counters.get("timeline_hits", 0), counters.get("timeline_misses", 0)
         timelines = CounterMetricFamily(
             "feedcore_timeline_reads", "Timeline cache reads in this process, by outcome.", labels=["outcome"]
@@ -66,7 +66,7 @@ class _PlatformCollector(Collector):
             "Home feeds a new post was pushed into.",
             value=counters.get("fanout_feeds_written", 0),
         )
-        lag = platform.deps.stats.gauges().get("fanout_lag_seconds")
+        lag = platform.gauges().get("fanout_lag_seconds")
         if lag is not None:
             yield GaugeMetricFamily(
                 "feedcore_fanout_lag_seconds", "Age of the newest post when this process fanned it out.", value=lag

@@ -25,7 +25,7 @@ def hit(platform: Platform, user_id: int | None, client: str) -> RateDecision | 
     limit, period = _parse(settings.rate_limit if user_id is not None else settings.anonymous_rate_limit)
     key = f"user:{user_id}" if user_id is not None else f"addr:{client}"
     try:
-        return platform.deps.cache_breaker.call(platform.deps.rate_limiter.hit, key, limit, period)
+        return platform.hit_rate_limit(key, limit, period)
     except Unavailable as exc:
         log.warning("rate limiter unavailable, request let through: %s", exc)
         return None

@@ -56,7 +56,7 @@ def media_bytes(call: Call) -> Response:
     if not key or any(part in ("", ".", "..") for part in key.split("/")):
         raise NotFound(f"no media {key[:80]}")
     try:
-        data, content_type = call.platform.deps.media.get(key)
+        data, content_type = call.platform.media.read(key)
     except InvalidInput:  # a key the store refuses names nothing
         raise NotFound(f"no media {key[:80]}") from None
     return Response(data, media_type=content_type, headers={"Cache-Control": _IMMUTABLE})

@@ -16,7 +16,16 @@ import time
 import zlib
 from collections.abc import Callable
 
-__all__ = ["EPOCH_MS", "MAX_SHARDS", "IdGenerator", "id_at", "shard_for_handle", "shard_of", "timestamp_of"]
+__all__ = [
+    "EPOCH_MS",
+    "MAX_SHARDS",
+    "IdGenerator",
+    "database_of",
+    "id_at",
+    "shard_for_handle",
+    "shard_of",
+    "timestamp_of",
+]
 
 EPOCH_MS = 1_704_067_200_000
 SHARD_BITS = 10
@@ -30,6 +39,12 @@ Clock = Callable[[], float]
 def shard_of(id_: int) -> int:
     """The logical shard encoded in ``id_``."""
     return (id_ >> SEQUENCE_BITS) & (MAX_SHARDS - 1)
+
+
+def database_of(id_: int, databases: int) -> int:
+    """The index of the database (of ``databases``) that holds the rows of ``id_`` or of its
+    owner: logical shards map onto databases by ``shard % databases``."""
+    return shard_of(id_) % databases
 
 
 def timestamp_of(id_: int) -> float:

@@ -20,11 +20,13 @@ from typing import Any
 
 from .backends import open_backend
 from .consumers import Consumer, Relay
+from .errors import ConfigurationError
 from .events import Event
+from .fanout import FanoutHandler
 from .handlers import DEFAULT_GROUPS, AnalyticsHandler, Handler, build_handlers
-from .ids import IdGenerator
+from .ids import IdGenerator, database_of
 from .nearcache import NearCache
-from .ports import Backend, SessionStore
+from .ports import Backend, BulkLoader, RateDecision, SessionStore
 from .resilience import CircuitBreaker
 from .services.auth import AuthService
 from .services.deps import Deps
@@ -78,7 +80,7 @@ class Platform:
     ) -> None:
         self.settings = settings
         self._backends: dict[str, Backend] = {"store": store, "cache": cache, "bus": bus, "media": media}
-        self.deps = Deps(
+        self._deps = Deps(
             settings=settings,
             users=store,
             posts=store,
@@ -99,15 +101,15 @@ class Platform:
             stats=Stats(),
             near=NearCache(settings.near_cache_ttl, settings.near_cache_size, clock),
         )
-        hydrator = Hydrator(self.deps)
-        self.users = UserService(self.deps, hydrator)
-        self.auth = AuthService(self.deps, _secret_key(settings))
-        self.graph = GraphService(self.deps)
-        self.media = MediaService(self.deps)
-        self.posts = PostService(self.deps, hydrator)
-        self.feeds = FeedService(self.deps, hydrator, self.graph)
-        self.interactions = InteractionService(self.deps, hydrator)
-        self.handlers: dict[str, Handler] = build_handlers(self.deps, hydrator)
+        hydrator = Hydrator(self._deps)
+        self.users = UserService(self._deps, hydrator)
+        self.auth = AuthService(self._deps, _secret_key(settings))
+        self.graph = GraphService(self._deps)
+        self.media = MediaService(self._deps)
+        self.posts = PostService(self._deps, hydrator)
+        self.feeds = FeedService(self._deps, hydrator, self.graph)
+        self.interactions = InteractionService(self._deps, hydrator)
+        self.handlers: dict[str, Handler] = build_handlers(self._deps, hydrator)
         self.relay = Relay(store, bus, settings.relay_batch)
         self._consumers: dict[str, Consumer] = {}
         self._dispatch_lock = threading.Lock()
@@ -188,14 +190,59 @@ class Platform:
         if key not in self._consumers:
             if handler not in self.handlers:
                 raise ValueError(f"unknown handler {handler!r}; known: {', '.join(DEFAULT_GROUPS)}")
-            self._consumers[key] = Consumer(self.deps.bus, key, self.handlers[handler])
+            self._consumers[key] = Consumer(self._deps.bus, key, self.handlers[handler])
         return self._consumers[key]
 
     @property
     def analytics(self) -> AnalyticsHandler:
+        """The ``analytics`` group's handler (its counts of events by type)."""
         handler = self.handlers["analytics"]
         assert isinstance(handler, AnalyticsHandler)
         return handler
+
+    @property
+    def fanout(self) -> FanoutHandler:
+        """The ``fanout`` group's handler (``push`` fans posts out directly, e.g. to measure it)."""
+        handler = self.handlers["fanout"]
+        assert isinstance(handler, FanoutHandler)
+        return handler
+
+    def outbox_pending(self) -> int:
+        """Events written but not yet relayed to the bus. Raises Unavailable."""
+        return self._deps.outbox.pending()
+
+    def hit_rate_limit(self, key: str, limit: int, period: float) -> RateDecision:
+        """Count one request of ``key`` against ``limit`` per ``period`` seconds (through the
+        cache's breaker). Raises Unavailable when the limiter's backend is down."""
+        return self._deps.cache_breaker.call(self._deps.rate_limiter.hit, key, limit, period)
+
+    def counters(self) -> dict[str, int]:
+        """This process's counters (``timeline_hits``, ``timeline_misses``, ``fanout_feeds_written``)."""
+        return self._deps.stats.counters()
+
+    def gauges(self) -> dict[str, float]:
+        """This process's gauges (``fanout_lag_seconds``, once a post was fanned out)."""
+        return self._deps.stats.gauges()
+
+    def open_circuits(self) -> dict[str, bool]:
+        """Whether each guarded backend's circuit breaker is open, by name (``cache``, ``store``)."""
+        return {b.name: b.is_open for b in (self._deps.cache_breaker, self._deps.store_breaker)}
+
+    def new_id(self, shard: int) -> int:
+        """A fresh time-ordered id on logical ``shard``, from this platform's one generator."""
+        return self._deps.new_id(shard)
+
+    def database_of(self, id_: int) -> int:
+        """The index (in ``database_url`` order) of the database holding the rows of ``id_``
+        (or of its owner): its logical shard modulo the number of databases."""
+        return database_of(id_, len(self.settings.database_urls))
+
+    def bulk_loader(self) -> BulkLoader:
+        """The store's bulk-loading port (for seeding). Raises ConfigurationError if it has none."""
+        store = self._backends["store"]
+        if not isinstance(store, BulkLoader):
+            raise ConfigurationError(f"the store {type(store).__name__} cannot bulk-load")
+        return store
 
     def drain(self, groups: Iterable[str] = DEFAULT_GROUPS, idle: float | None = None, timeout: float = 60.0) -> int:
         """Relay the outbox and run this process's handlers until nothing is left; returns how

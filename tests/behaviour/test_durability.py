@@ -43,7 +43,7 @@ def test_everything_survives_a_restart(tmp_path: Path) -> None:
         item = p.feeds.home(bob.id).items[0]  # the cache was in memory: rebuilt from the store
         assert (item.post.id, item.like_count, item.comment_count, item.liked_by_me) == (post.id, 1, 1, True)
         assert [c.id for c in p.interactions.comments(post.id).items] == [comment.id]
-        assert p.deps.media.get(media.key)[0] == PNG
+        assert p.media.read(media.key)[0] == PNG
         assert p.auth.verify(p.auth.login("alice", PASSWORD).access_token) == alice.id
 
 
@@ -58,12 +58,12 @@ def test_a_failed_dispatch_loses_nothing(tmp_path: Path) -> None:
         bus.down = True
         post = p.posts.create(alice.id, text="written while the bus is down")  # acknowledged
         p.interactions.like(bob.id, post.id)
-        assert p.deps.outbox.pending() >= 2
+        assert p.outbox_pending() >= 2
         with pytest.raises(Unavailable):
             p.drain()
         bus.down = False
         assert p.drain() >= 2
-        assert p.deps.outbox.pending() == 0
+        assert p.outbox_pending() == 0
         assert home_ids(p, bob) == [post.id]
         assert p.posts.get(post.id).like_count == 1
 
@@ -78,7 +78,7 @@ def test_events_left_in_the_outbox_are_dispatched_on_open(tmp_path: Path) -> Non
         bob = p.users.register("bob", PASSWORD)
         p.interactions.like(bob.id, post.id)
     with Platform.open(settings) as p:  # a fresh process: the outbox is relayed at open
-        assert p.deps.outbox.pending() == 0
+        assert p.outbox_pending() == 0
         assert p.posts.get(post.id).like_count == 1
 
 

@@ -27,7 +27,7 @@ def test_each_write_emits_its_event(platform: Platform) -> None:
     platform.graph.unfollow(bob.id, alice.id)
     platform.drain()
 
-    audit = platform.deps.bus.subscribe("audit", list(TOPICS))
+    audit = platform._deps.bus.subscribe("audit", list(TOPICS))
     events = []
     deadline = time.monotonic() + 30
     while len(events) < 12 and time.monotonic() < deadline:

@@ -72,7 +72,7 @@ def test_high_fanout_authors_are_pulled_not_pushed(platform_factory) -> None:  #
     shine = platform.posts.create(star.id, text="to my many fans")
     plain = platform.posts.create(dave.id, text="just dave")
     platform.drain()
-    cached = platform.deps.timelines.range(Timeline.HOME, bob.id, None, 10)
+    cached = platform._deps.timelines.range(Timeline.HOME, bob.id, None, 10)
     assert cached is not None and shine.id not in cached and plain.id in cached  # star was not pushed
     assert home_ids(platform, bob) == [plain.id, shine.id]  # but is merged at read time
     assert home_ids(platform, carol) == [shine.id]
@@ -85,7 +85,7 @@ def test_feeds_are_trimmed_but_history_continues_from_the_store(platform_factory
     assert home_ids(platform, bob) == []
     posts = [platform.posts.create(alice.id, text=f"p{n}") for n in range(13)]
     platform.drain()
-    cached = platform.deps.timelines.range(Timeline.HOME, bob.id, None, 100)
+    cached = platform._deps.timelines.range(Timeline.HOME, bob.id, None, 100)
     assert cached == [p.id for p in reversed(posts)][:5]
     assert all_pages(platform, bob, limit=4) == [p.id for p in reversed(posts)]
 
@@ -110,7 +110,7 @@ def test_pages_are_never_short_when_posts_were_filtered(platform: Platform) -> N
         platform.posts.delete(alice.id, gone.id)
     platform.drain()
     # a stale cache entry pointing at a deleted post (e.g. a fan-out redelivered late)
-    platform.deps.timelines.add(Timeline.HOME, [bob.id], [posts[4].id], platform.settings.feed_max_len)
+    platform._deps.timelines.add(Timeline.HOME, [bob.id], [posts[4].id], platform.settings.feed_max_len)
     live = [p.id for p in reversed(posts) if p not in posts[3:6]]
     assert all_pages(platform, bob, limit=2) == live
 
@@ -120,8 +120,8 @@ def test_a_lost_cache_rebuilds_from_the_store(platform: Platform) -> None:
     platform.graph.follow(bob.id, alice.id)
     posts = [platform.posts.create(alice.id, text=f"p{n}") for n in range(3)]
     platform.drain()
-    platform.deps.timelines.remove(Timeline.HOME, [bob.id], [p.id for p in posts])
-    platform.deps.timelines.replace(Timeline.HOME, bob.id, [], 1.0)
+    platform._deps.timelines.remove(Timeline.HOME, [bob.id], [p.id for p in posts])
+    platform._deps.timelines.replace(Timeline.HOME, bob.id, [], 1.0)
     assert platform.feeds.rebuild(bob.id) == 3
     assert home_ids(platform, bob) == [p.id for p in reversed(posts)]
 
@@ -161,9 +161,9 @@ def test_inactive_users_feeds_expire_and_rebuild_on_return(platform_factory, clo
     clock.advance(2 * 86400)  # bob stays away longer than inactive_days
     during = platform.posts.create(alice.id, text="while bob was away")
     platform.drain()
-    assert platform.deps.timelines.range(Timeline.HOME, bob.id, None, 10) is None  # not materialised, not pushed
+    assert platform._deps.timelines.range(Timeline.HOME, bob.id, None, 10) is None  # not materialised, not pushed
     assert home_ids(platform, bob) == [during.id, before.id]  # rebuilt on return, never empty
-    assert platform.deps.timelines.range(Timeline.HOME, bob.id, None, 10) == [during.id, before.id]
+    assert platform._deps.timelines.range(Timeline.HOME, bob.id, None, 10) == [during.id, before.id]
 
 
 def test_cached_feeds_are_served_while_the_store_is_down(tmp_path, clock) -> None:  # type: ignore[no-untyped-def]
@@ -177,7 +177,7 @@ def test_cached_feeds_are_served_while_the_store_is_down(tmp_path, clock) -> Non
         platform.graph.follow(bob.id, alice.id)
         posts = [platform.posts.create(alice.id, text=f"p{n}") for n in range(3)]
         assert home_ids(platform, bob) == [p.id for p in reversed(posts)]  # feed, posts and cards cached
-        platform.deps.users.close()  # the store goes away
+        platform._deps.users.close()  # the store goes away
         page = platform.feeds.home(bob.id, limit=10)
         assert page.degraded and [i.post.id for i in page.items] == [p.id for p in reversed(posts)]
         with pytest.raises(Unavailable):

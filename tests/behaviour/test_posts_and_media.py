@@ -13,7 +13,7 @@ def test_post_with_media(platform: Platform) -> None:
     (alice,) = users(platform, "alice")
     media = platform.media.upload(alice.id, data=PNG, content_type="image/png")
     assert media.url and media.size == len(PNG) and media.content_type == "image/png"
-    data, content_type = platform.deps.media.get(media.key)
+    data, content_type = platform.media.read(media.key)
     assert (data, content_type) == (PNG, "image/png")
     post = platform.posts.create(alice.id, text="  hello  ", media_ids=[media.id])
     assert post.text == "hello"
@@ -114,4 +114,4 @@ def test_deleting_a_post_deletes_its_media(platform: Platform) -> None:
     platform.posts.delete(alice.id, post.id)
     platform.drain()
     with pytest.raises(NotFound):
-        platform.deps.media.get(media.key)
+        platform.media.read(media.key)

@@ -44,7 +44,7 @@ def test_relay_and_worker_deliver_then_stop(tmp_path: Path) -> None:
         assert not any(t.is_alive() for t in threads)
         assert results["relay"] >= 4  # type: ignore[operator]
         assert results["worker"]["graph"] >= 1 and results["worker"]["fanout"] >= 1  # type: ignore[index]
-        assert platform.deps.outbox.pending() == 0
+        assert platform.outbox_pending() == 0
 
 
 def test_loop_backs_off_boundedly_and_recovers() -> None:

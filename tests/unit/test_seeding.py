@@ -8,7 +8,7 @@ import pytest
 
 from feedcore import Platform, Settings
 from feedcore.ids import shard_for_handle, shard_of
-from feedcore.ports import BulkLoader, Timeline
+from feedcore.ports import Timeline
 from feedcore.seeding import NetworkSpec
 
 
@@ -69,8 +69,7 @@ def test_seed_loads_idempotently_with_exact_counters_and_rebuilt_feeds(tmp_path,
     settings = Settings(data_dir=str(tmp_path), database_url=url, logical_shards=4, pull_threshold=300)
     spec = small(users=1200, chunk_size=500)
     with Platform.open(settings) as platform:
-        store = platform.deps.users
-        assert isinstance(store, BulkLoader)
+        store = platform.bulk_loader()
         first = seed_network(platform, spec, quiet=True)
         again = seed_network(platform, spec, quiet=True)  # resumes: nothing new
         assert (first["follows"], first["posts"]) == (again["follows"], again["posts"])
@@ -82,6 +81,6 @@ def test_seed_loads_idempotently_with_exact_counters_and_rebuilt_feeds(tmp_path,
             assert got[uid].following_count == sum(1 for c in chunks for a, _, _ in c.follows if a == uid)
             assert got[uid].post_count == sum(1 for c in chunks for p in c.posts if p.author_id == uid)
         for uid in [a for c in chunks for a in c.active][:25]:
-            seeded = platform.deps.timelines.range(Timeline.HOME, uid, None, 1000)
+            seeded = platform._deps.timelines.range(Timeline.HOME, uid, None, 1000)
             platform.feeds.rebuild(uid)
-            assert seeded == platform.deps.timelines.range(Timeline.HOME, uid, None, 1000)
+            assert seeded == platform._deps.timelines.range(Timeline.HOME, uid, None, 1000)

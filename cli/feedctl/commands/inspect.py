@@ -12,7 +12,6 @@ import click
 from tqdm import tqdm
 
 from feedcore import Platform, User
-from feedcore.services.graph import iter_ids
 
 from ..options import emit, json_option, open_platform, table
 from .setup import FEED_HEADERS, feed_rows
@@ -93,7 +92,7 @@ def feed_rebuild(handles: tuple[str, ...], all_users: bool, as_json: bool) -> No
         raise click.UsageError("name the handles to rebuild, or --all (not both)")
     with open_platform() as platform:
         if all_users:
-            ids: Iterable[int] = (uid for page in iter_ids(platform.deps.users.user_ids) for uid in page)
+            ids: Iterable[int] = platform.users.ids()
         else:
             ids = [_user(platform, h).id for h in handles]
         with tqdm(ids, desc="rebuilding feeds", unit="feed", file=sys.stderr, disable=None) as bar:
@@ -143,7 +142,7 @@ def stats(as_json: bool) -> None:
     """Outbox depth, each backend's readiness, and the events this process handled on opening."""
     with open_platform() as platform:
         data: dict[str, Any] = {
-            "outbox_pending": platform.deps.outbox.pending(),
+            "outbox_pending": platform.outbox_pending(),
             "backends": platform.check(),
             "events_handled": dict(platform.analytics.counts),
         }

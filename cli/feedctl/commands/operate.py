@@ -12,7 +12,7 @@ import click
 
 from feedcore import Platform
 from feedcore.model import User
-from feedcore.ports import BulkLoader, Timeline
+from feedcore.ports import Timeline
 from feedcore.seeding import Chunk, NetworkSpec, home_feeds
 
 from ..options import emit, json_option, open_platform, table
@@ -67,9 +67,7 @@ def seed_network(
 ) -> SeedReport:
     """Load ``spec``'s network into ``platform``'s store (idempotent) and materialise the home
     feeds of its active users (and the author timelines of its pull authors). Returns timings and sizes."""
-    store = platform.deps.users
-    if not isinstance(store, BulkLoader):
-        raise click.ClickException(f"the store {type(store).__name__} cannot bulk-load")
+    store = platform.bulk_loader()
     settings = platform.settings
     report: SeedReport = {"users": spec.users, "seed": spec.seed, "hub_fraction": spec.effective_hub_fraction}
     started = time.perf_counter()
@@ -124,7 +122,7 @@ def seed_network(
 
 def _materialise(platform: Platform, inputs: _FeedInputs, quiet: bool) -> int:
     inputs.sort()
-    cache, ttl = platform.deps.timelines, platform.settings.inactive_days * 86400.0
+    service = platform.feeds
     entries = 0
     with _bar(len(inputs.active), "feeds", "feed", quiet) as bar:
         batch: dict[int, list[int]] = {}
@@ -133,13 +131,13 @@ def _materialise(platform: Platform, inputs: _FeedInputs, quiet: bool) -> int:
             batch[uid] = feed
             entries += len(feed)
             if len(batch) >= _FEEDS_PER_CALL:
-                cache.replace_many(Timeline.HOME, batch, ttl)
+                service.materialise(Timeline.HOME, batch)
                 bar.update(len(batch))
                 batch = {}
-        cache.replace_many(Timeline.HOME, batch, ttl)
+        service.materialise(Timeline.HOME, batch)
         bar.update(len(batch))
-    cache.replace_many(Timeline.AUTHOR, {a: inputs.posts.get(a, []) for a in inputs.pull}, ttl)
-    platform.deps.content.delete_many("pull", inputs.active)  # cached pull lists of earlier seeds
+    service.materialise(Timeline.AUTHOR, {a: inputs.posts.get(a, []) for a in inputs.pull})
+    platform.graph.forget_pull_authors(inputs.active)  # cached pull lists of earlier seeds
     return entries
 
 

@@ -40,7 +40,7 @@ class AuthService:
         ok = verify_password(password if isinstance(password, str) else "", stored or self._dummy_hash)
         if user is None or stored is None or not ok:
             raise Unauthorized("wrong handle or password", code="invalid_grant")
-        return self._issue(user.id)
+        return self.issue(user.id)
 
     def verify(self, access_token: str) -> int:
         """The user id an access token belongs to. Raises Unauthorized if it is malformed,
@@ -56,7 +56,7 @@ class AuthService:
         """New tokens for a live refresh token; the old one is revoked (rotation). Raises Unauthorized."""
         session = self._session_of(refresh_token)
         self._revoke(session.id)
-        return self._issue(session.user_id)
+        return self.issue(session.user_id)
 
     def logout(self, refresh_token: str) -> None:
         """Revoke the session of ``refresh_token``; its access tokens stop working too."""
@@ -117,7 +117,9 @@ class AuthService:
             raise Unauthorized("invalid or revoked refresh token", code="invalid_grant")
         return session
 
-    def _issue(self, user_id: int) -> Tokens:
+    def issue(self, user_id: int) -> Tokens:
+        """Tokens for ``user_id`` without a password: a new session, as a login makes. For
+        trusted callers only (seeding, benchmarks, admin tools); the user is not checked."""
         d = self._deps
         now = d.clock()
         sid, secret = secrets.token_urlsafe(16), secrets.token_urlsafe(32)

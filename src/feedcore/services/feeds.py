@@ -8,7 +8,7 @@ an opaque cursor (the last post id). Paging past the cached part continues from 
 from __future__ import annotations
 
 import heapq
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
 from ..cursor import decode_cursor, encode_cursor
 from ..errors import NotFound, Unavailable
@@ -88,6 +88,12 @@ class FeedService:
         full = self._home_loader(user_id, self._graph.pull_authors(user_id))(None, self._deps.settings.feed_max_len)
         self._deps.timelines.replace(Timeline.HOME, user_id, full, self._ttl)
         return len(full)
+
+    def materialise(self, timeline: Timeline, post_ids: Mapping[int, Sequence[int]]) -> None:
+        """Set the cached ``timeline`` of each owner to its post ids (newest first; an empty
+        list is a materialised empty feed), kept ``inactive_days``. For bulk loading: fan-out
+        writes only materialised home feeds."""
+        self._deps.timelines.replace_many(timeline, post_ids, self._ttl)
 
     def _page(
         self, next_ids: Loader, before: int | None, limit: int, viewer_id: int | None, notes: ReadNotes

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 import orjson
 
@@ -52,7 +52,7 @@ class GraphService:
         )
         added = d.graph.add_follow(follower_id, followee_id, now, [event])
         if added:
-            self.forget_pull_authors(follower_id)
+            self.forget_pull_authors([follower_id])
             d.committed()
         return added
 
@@ -65,7 +65,7 @@ class GraphService:
         )
         removed = d.graph.remove_follow(follower_id, followee_id, [event])
         if removed:
-            self.forget_pull_authors(follower_id)
+            self.forget_pull_authors([follower_id])
             d.committed()
         return removed
 
@@ -111,9 +111,12 @@ class GraphService:
             return None
         return None if cached is None else [int(a) for a in orjson.loads(cached)]
 
-    def forget_pull_authors(self, user_id: int) -> None:
-        self._deps.near.delete_many([(_PULL_KIND, user_id)])
-        self._deps.cache_best_effort(self._deps.content.delete_many, _PULL_KIND, [user_id])
+    def forget_pull_authors(self, user_ids: Iterable[int]) -> None:
+        """Drop the cached pull-author lists of ``user_ids`` (after their follows or their
+        followees' follower counts changed), in this process's near cache too."""
+        ids = list(user_ids)
+        self._deps.near.delete_many((_PULL_KIND, uid) for uid in ids)
+        self._deps.cache_best_effort(self._deps.content.delete_many, _PULL_KIND, ids)
 
     def _check_pair(self, follower_id: int, followee_id: int) -> None:
         if follower_id == followee_id:

@@ -80,6 +80,11 @@ class MediaService:
             raise
         return media
 
+    def read(self, key: str) -> tuple[bytes, str]:
+        """The bytes and content type of the stored object ``key`` (a :attr:`Media.key`).
+        Raises NotFound, or InvalidInput for a key the media store refuses."""
+        return self._deps.media.get(key)
+
     def get(self, media_id: int) -> Media:
         media = self._deps.posts.get_media([media_id]).get(media_id)
         if media is None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
+
 from .. import events as ev
 from ..errors import InvalidInput, NotFound
 from ..ids import shard_for_handle, shard_of
@@ -9,6 +11,7 @@ from ..model import User
 from ..passwords import hash_password
 from ..validation import check_handle, check_optional_text, check_password
 from .deps import Deps
+from .graph import iter_ids
 from .hydration import Hydrator
 
 __all__ = ["UserService"]
@@ -55,6 +58,15 @@ class UserService:
         if text.isascii() and text.isdigit():
             return self.get(int(text))
         return self.by_handle(text.removeprefix("@"))
+
+    def ids(self) -> Iterator[int]:
+        """Every user id, in id order, read from the store in pages."""
+        return (uid for page in iter_ids(self._deps.users.user_ids) for uid in page)
+
+    def forget_cached(self, user_ids: Iterable[int]) -> None:
+        """Drop these users' cached cards (after changing their rows behind the platform's
+        back, e.g. by bulk loading), in this process's near cache too."""
+        self._hydrator.forget_users(user_ids)
 
     def update_profile(self, user_id: int, display_name: str | None = None, bio: str | None = None) -> User:
         """Change display name and/or bio. Raises NotFound or InvalidInput."""

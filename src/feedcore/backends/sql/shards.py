@@ -38,7 +38,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.pool import StaticPool
 
 from ...errors import ConfigurationError
-from ...ids import shard_of
+from ...ids import database_of
 
 __all__ = ["WRITE_OPTION", "ShardMap", "create_engine", "normalize_url", "split_urls"]
 
@@ -153,7 +153,7 @@ class ShardMap:
 
     def db_of(self, id_: int) -> int:
         """The index of the database that holds the row (or owner) with feedcore id ``id_``."""
-        return shard_of(id_) % len(self.primaries)
+        return database_of(id_, len(self.primaries))
 
     def group(self, ids: Iterable[int]) -> dict[int, list[int]]:
         """Distinct ``ids`` by database index, in first-seen order."""
