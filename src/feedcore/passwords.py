@@ -17,9 +17,9 @@ def _b64(data: bytes) -> str:
 
 
 def _scrypt(password: str, salt: bytes, n: int) -> bytes:
-    return hashlib.scrypt(
-        password.encode(), salt=salt, n=n, r=_R, p=_P, maxmem=256 * n * _R + 1024 * 1024, dklen=_DKLEN
-    )
+    # surrogatepass: a lone surrogate (refused at registration) fails to match instead of raising
+    secret = password.encode("utf-8", "surrogatepass")
+    return hashlib.scrypt(secret, salt=salt, n=n, r=_R, p=_P, maxmem=256 * n * _R + 1024 * 1024, dklen=_DKLEN)
 
 
 def hash_password(password: str, cost: int = 2**14) -> str:

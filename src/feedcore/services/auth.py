@@ -12,6 +12,7 @@ import jwt
 from ..errors import Unauthorized
 from ..model import Session, Tokens
 from ..passwords import hash_password, verify_password
+from ..validation import is_handle
 from .deps import Deps
 
 __all__ = ["AuthService"]
@@ -35,7 +36,7 @@ class AuthService:
     def login(self, handle: str, password: str) -> Tokens:
         """Tokens for a correct handle and password. Raises Unauthorized."""
         d = self._deps
-        user = d.users.user_by_handle(handle) if isinstance(handle, str) else None
+        user = d.users.user_by_handle(handle) if is_handle(handle) else None
         stored = d.users.password_hash(user.id) if user else None
         ok = verify_password(password if isinstance(password, str) else "", stored or self._dummy_hash)
         if user is None or stored is None or not ok:

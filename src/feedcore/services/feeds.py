@@ -14,7 +14,7 @@ from ..cursor import decode_cursor, encode_cursor
 from ..errors import NotFound, Unavailable
 from ..model import FeedItem, Page
 from ..ports import Timeline
-from ..validation import check_limit
+from ..validation import check_id, check_limit
 from .deps import Deps
 from .graph import GraphService
 from .hydration import Hydrator, ReadNotes
@@ -46,7 +46,8 @@ class FeedService:
 
     def home(self, user_id: int, limit: int = 20, cursor: str | None = None) -> Page[FeedItem]:
         """The user's home feed, newest first. ``degraded`` is set when a backend was skipped.
-        Raises NotFound (user), InvalidInput (limit, cursor) or Unavailable."""
+        Raises NotFound (user), InvalidInput (id, limit, cursor) or Unavailable."""
+        check_id(user_id, "user")
         limit = check_limit(limit)
         before = decode_cursor(cursor)
         notes = ReadNotes()
@@ -69,6 +70,9 @@ class FeedService:
         self, author_id: int, limit: int = 20, cursor: str | None = None, viewer_id: int | None = None
     ) -> Page[FeedItem]:
         """The posts ``author_id`` wrote, newest first."""
+        check_id(author_id, "user")
+        if viewer_id is not None:
+            check_id(viewer_id, "user")
         limit = check_limit(limit)
         before = decode_cursor(cursor)
         notes = ReadNotes()
@@ -85,6 +89,7 @@ class FeedService:
 
     def rebuild(self, user_id: int) -> int:
         """Rebuild the user's cached home feed from the store; returns its length. Raises NotFound."""
+        check_id(user_id, "user")
         full = self._home_loader(user_id, self._graph.pull_authors(user_id))(None, self._deps.settings.feed_max_len)
         self._deps.timelines.replace(Timeline.HOME, user_id, full, self._ttl)
         return len(full)

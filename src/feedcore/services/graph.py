@@ -11,7 +11,7 @@ from ..cursor import decode_cursor, encode_cursor
 from ..errors import InvalidInput, NotFound, Unavailable
 from ..ids import shard_of
 from ..model import Page, User
-from ..validation import check_limit
+from ..validation import check_id, check_limit
 from .deps import Deps
 
 __all__ = ["GraphService", "iter_ids"]
@@ -70,7 +70,7 @@ class GraphService:
         return removed
 
     def is_following(self, follower_id: int, followee_id: int) -> bool:
-        return self._deps.graph.is_following(follower_id, followee_id)
+        return self._deps.graph.is_following(check_id(follower_id, "user"), check_id(followee_id, "user"))
 
     def followers(self, user_id: int, limit: int = 50, cursor: str | None = None) -> Page[User]:
         """Users following ``user_id``, by id, in pages."""
@@ -119,7 +119,7 @@ class GraphService:
         self._deps.cache_best_effort(self._deps.content.delete_many, _PULL_KIND, ids)
 
     def _check_pair(self, follower_id: int, followee_id: int) -> None:
-        if follower_id == followee_id:
+        if check_id(follower_id, "user") == check_id(followee_id, "user"):
             raise InvalidInput("users cannot follow themselves", code="self_follow")
         found = self._deps.users.get_users([follower_id, followee_id])
         for uid in (follower_id, followee_id):
@@ -130,7 +130,7 @@ class GraphService:
         self, user_id: int, fetch: Callable[[int, int | None, int], list[int]], limit: int, cursor: str | None
     ) -> Page[User]:
         limit = check_limit(limit, 1000)
-        if self._deps.users.get_user(user_id) is None:
+        if self._deps.users.get_user(check_id(user_id, "user")) is None:
             raise NotFound(f"no user {user_id}")
         ids = fetch(user_id, decode_cursor(cursor), limit + 1)
         users = self._deps.users.get_users(ids[:limit])

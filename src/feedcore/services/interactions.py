@@ -7,7 +7,7 @@ from ..cursor import decode_cursor, encode_cursor
 from ..errors import Forbidden, NotFound
 from ..ids import shard_of
 from ..model import Comment, Page
-from ..validation import check_limit, check_text
+from ..validation import check_id, check_limit, check_text
 from .deps import Deps
 from .hydration import Hydrator
 
@@ -32,6 +32,8 @@ class InteractionService:
     def unlike(self, user_id: int, post_id: int) -> bool:
         """Take a like back; idempotent (False if there was none)."""
         d = self._deps
+        check_id(user_id, "user")
+        check_id(post_id, "post")
         event = d.event(ev.LIKE_REMOVED, post_id, shard_of(post_id), post_id=post_id, user_id=user_id)
         changed = d.interactions.remove_like(user_id, post_id, [event])
         self._hydrator.forget_like(user_id, post_id)
@@ -63,7 +65,8 @@ class InteractionService:
     def delete_comment(self, actor_id: int, comment_id: int) -> None:
         """Delete a comment; allowed to its author and to the post's author. Raises NotFound or Forbidden."""
         d = self._deps
-        comment = d.interactions.get_comment(comment_id) if isinstance(comment_id, int) else None
+        check_id(actor_id, "user")
+        comment = d.interactions.get_comment(check_id(comment_id, "comment"))
         if comment is None:
             raise NotFound(f"no comment {comment_id}")
         if actor_id != comment.author_id:
@@ -76,11 +79,11 @@ class InteractionService:
         self._done(d.interactions.delete_comment(comment_id, [event]))
 
     def _live(self, post_id: int) -> None:
-        if not isinstance(post_id, int) or post_id not in self._hydrator.posts([post_id]):
+        if check_id(post_id, "post") not in self._hydrator.posts([post_id]):
             raise NotFound(f"no post {post_id}")
 
     def _user(self, user_id: int) -> None:
-        if not self._hydrator.cards([user_id]):
+        if not self._hydrator.cards([check_id(user_id, "user")]):
             raise NotFound(f"no user {user_id}")
 
     def _done(self, changed: bool) -> bool:

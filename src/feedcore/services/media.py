@@ -7,6 +7,7 @@ import hashlib
 from ..errors import InvalidInput, NotFound, TooLarge, UnsupportedMedia
 from ..ids import shard_of
 from ..model import Media
+from ..validation import check_id
 from .deps import Deps
 
 __all__ = ["ACCEPTED_TYPES", "MediaService", "sniff_content_type"]
@@ -46,6 +47,7 @@ class MediaService:
         """Store ``data`` for ``user_id``. Raises UnsupportedMedia (type not accepted, or the
         bytes are something else), TooLarge, InvalidInput (empty) or NotFound (user)."""
         d = self._deps
+        check_id(user_id, "user")
         content_type = (content_type or "").split(";", 1)[0].strip().lower()
         if content_type not in ACCEPTED_TYPES:
             raise UnsupportedMedia(
@@ -86,7 +88,7 @@ class MediaService:
         return self._deps.media.get(key)
 
     def get(self, media_id: int) -> Media:
-        media = self._deps.posts.get_media([media_id]).get(media_id)
+        media = self._deps.posts.get_media([check_id(media_id, "media")]).get(media_id)
         if media is None:
             raise NotFound(f"no media {media_id}")
         return media

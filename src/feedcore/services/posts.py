@@ -8,7 +8,7 @@ from .. import events as ev
 from ..errors import Forbidden, InvalidInput, NotFound
 from ..ids import shard_of
 from ..model import Post
-from ..validation import check_text
+from ..validation import check_id, check_ids, check_text
 from .deps import Deps
 from .hydration import Hydrator
 
@@ -26,8 +26,9 @@ class PostService:
         """Publish a post. Raises InvalidInput (empty or over-long text, unknown or foreign
         media) or NotFound (author). Once this returns, the post is durable."""
         d = self._deps
+        author_id = check_id(author_id, "user")
         text = check_text(text, "text", d.settings.max_post_length)
-        media_ids = list(dict.fromkeys(media_ids or ()))
+        media_ids = check_ids(media_ids or (), "media")
         if len(media_ids) > MAX_MEDIA_PER_POST:
             raise InvalidInput(f"a post has at most {MAX_MEDIA_PER_POST} media", code="too_many_media")
         found = d.posts.get_media(media_ids)
@@ -49,8 +50,8 @@ class PostService:
         return post
 
     def get(self, post_id: int) -> Post:
-        """The live post. Raises NotFound."""
-        post = self._hydrator.posts([post_id]).get(post_id) if isinstance(post_id, int) else None
+        """The live post. Raises NotFound or InvalidInput (not an int)."""
+        post = self._hydrator.posts([check_id(post_id, "post")]).get(post_id)
         if post is None:
             raise NotFound(f"no post {post_id}")
         return post
@@ -83,7 +84,8 @@ class PostService:
         d.committed()
 
     def _own(self, actor_id: int, post_id: int) -> Post:
-        post = self._deps.posts.get_posts([post_id]).get(post_id) if isinstance(post_id, int) else None
+        check_id(actor_id, "user")
+        post = self._deps.posts.get_posts([check_id(post_id, "post")]).get(post_id)
         if post is None:
             raise NotFound(f"no post {post_id}")
         if post.author_id != actor_id:

@@ -9,7 +9,15 @@ from ..errors import InvalidInput, NotFound
 from ..ids import shard_for_handle, shard_of
 from ..model import User
 from ..passwords import hash_password
-from ..validation import check_handle, check_optional_text, check_password
+from ..validation import (
+    MAX_ID,
+    check_display_name,
+    check_handle,
+    check_id,
+    check_optional_text,
+    check_password,
+    is_handle,
+)
 from .deps import Deps
 from .graph import iter_ids
 from .hydration import Hydrator
@@ -30,7 +38,7 @@ class UserService:
         d = self._deps
         handle = check_handle(handle)
         check_password(password, handle, d.settings.min_password_length)
-        name = check_optional_text(display_name, "display_name", MAX_DISPLAY_NAME) or handle
+        name = handle if display_name is None else check_display_name(display_name, MAX_DISPLAY_NAME)
         shard = shard_for_handle(handle, d.settings.logical_shards)
         user = User(id=d.new_id(shard), handle=handle, display_name=name, created_at=d.clock())
         digest = hash_password(password, d.settings.password_cost)
@@ -39,23 +47,28 @@ class UserService:
         return user
 
     def get(self, user_id: int) -> User:
-        """The user with ``user_id``. Raises NotFound."""
-        user = self._deps.users.get_user(user_id) if isinstance(user_id, int) else None
+        """The user with ``user_id``. Raises NotFound or InvalidInput (not an int)."""
+        user = self._deps.users.get_user(check_id(user_id, "user"))
         if user is None:
             raise NotFound(f"no user {user_id}")
         return user
 
     def by_handle(self, handle: str) -> User:
         """The user with ``handle`` (case-insensitive). Raises NotFound."""
-        user = self._deps.users.user_by_handle(handle) if isinstance(handle, str) else None
+        user = self._deps.users.user_by_handle(handle) if is_handle(handle) else None
         if user is None:
-            raise NotFound(f"no user @{handle}")
+            raise NotFound(f"no user {handle!r:.60}")
         return user
 
     def resolve(self, id_or_handle: str) -> User:
-        """A user named by a decimal id or a handle (an optional leading @)."""
+        """A user named by a decimal id or a handle (an optional leading @). Raises NotFound
+        or InvalidInput (not a string). Handles are never all digits, so the two cannot clash."""
+        if not isinstance(id_or_handle, str):
+            raise InvalidInput("a user is named by a handle or a decimal id string")
         text = id_or_handle.strip()
         if text.isascii() and text.isdigit():
+            if len(text) > len(str(MAX_ID)):
+                raise NotFound(f"no user {text[:40]}")
             return self.get(int(text))
         return self.by_handle(text.removeprefix("@"))
 
@@ -71,9 +84,7 @@ class UserService:
     def update_profile(self, user_id: int, display_name: str | None = None, bio: str | None = None) -> User:
         """Change display name and/or bio. Raises NotFound or InvalidInput."""
         d = self._deps
-        name = check_optional_text(display_name, "display_name", MAX_DISPLAY_NAME)
-        if name == "":
-            raise InvalidInput("display_name must not be empty", code="empty_text")
+        name = None if display_name is None else check_display_name(display_name, MAX_DISPLAY_NAME)
         about = check_optional_text(bio, "bio", MAX_BIO)
         self.get(user_id)
         event = d.event(ev.USER_UPDATED, user_id, shard_of(user_id), user_id=user_id)
