@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterable, Mapping
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 import cachetools
 
@@ -18,6 +18,8 @@ __all__ = ["NearCache"]
 
 K = TypeVar("K")
 V = TypeVar("V")
+
+_MISSING: Any = object()
 
 
 class NearCache(Generic[K, V]):
@@ -34,7 +36,10 @@ class NearCache(Generic[K, V]):
             return {}
         with self._lock:
             entries = self._entries
-            return {k: entries[k] for k in keys if k in entries}
+            # one clock reading per lookup (TTLCache.get freezes its timer): an entry that
+            # expires between a membership test and a read would raise KeyError
+            found = ((k, entries.get(k, _MISSING)) for k in keys)
+            return {k: v for k, v in found if v is not _MISSING}
 
     def set_many(self, values: Mapping[K, V]) -> None:
         if self._entries is not None and values:

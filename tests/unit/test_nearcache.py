@@ -36,3 +36,12 @@ def test_zero_ttl_keeps_nothing() -> None:
     near.set_many({1: 1})
     near.delete_many([1])
     assert near.get_many([1]) == {}
+
+
+def test_an_entry_expiring_during_a_read_is_a_miss_not_an_error() -> None:
+    """The clock moves between one lookup's membership test and its read (another thread's
+    time passing): the entry is simply absent, never a KeyError."""
+    readings = iter([1000.0, 1004.0, 1005.0, 1006.0])  # set; then each reading of one get
+    near: NearCache[int, str] = NearCache(5.0, 10, lambda: next(readings))
+    near.set_many({1: "a"})
+    assert near.get_many([1]) in ({}, {1: "a"})
