@@ -77,7 +77,7 @@ class Consumer:
         if not events:
             return []
         try:
-            self._handle(events)
+            self.handle(events)
         except Unavailable:
             self.close()  # redelivered from the last commit when we resubscribe
             raise
@@ -89,7 +89,10 @@ class Consumer:
             self._subscription.close()
             self._subscription = None
 
-    def _handle(self, events: Sequence[Event]) -> None:
+    def handle(self, events: Sequence[Event]) -> None:
+        """Run the handler over ``events`` (retried one by one, poison events dead-lettered),
+        without polling or committing: for callers that deliver events themselves. Raises
+        Unavailable when a backend is down (nothing may be considered handled)."""
         try:
             self._handler(events)
             return

@@ -6,11 +6,9 @@ worker, ``feedctl`` and the tests all go through it, tests with overrides.
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import os
 import secrets
-import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -20,6 +18,7 @@ from typing import Any
 
 from .backends import open_backend
 from .consumers import Consumer, Relay
+from .dispatch import Dispatcher
 from .errors import ConfigurationError
 from .events import Event
 from .fanout import FanoutHandler
@@ -112,8 +111,7 @@ class Platform:
         self.handlers: dict[str, Handler] = build_handlers(self._deps, hydrator)
         self.relay = Relay(store, bus, settings.relay_batch)
         self._consumers: dict[str, Consumer] = {}
-        self._dispatch_lock = threading.Lock()
-        self._dirty = False
+        self._dispatcher = Dispatcher(self.relay, lambda: [self.consumer(g) for g in DEFAULT_GROUPS])
         self._closed = False
 
     @classmethod
@@ -157,7 +155,7 @@ class Platform:
                 backend.close()
             raise
         if settings.dispatch_inline:
-            platform.drain()  # events a crash left in the outbox
+            platform._dispatcher.notify()  # events a crash left in the outbox
         return platform
 
     @classmethod
@@ -248,13 +246,15 @@ class Platform:
         """Relay the outbox and run this process's handlers until nothing is left; returns how
         many distinct events the handlers processed.
 
-        It returns once every event it relayed has reached each group that reads its topic and
-        nothing more arrived for ``idle`` seconds (default 0 for an in-process bus, 1 s otherwise),
-        or after ``timeout`` seconds. With an asynchronous bus the groups poll concurrently, one
-        thread each, so their first joins overlap instead of adding up."""
-        inline = self.settings.dispatch_inline
-        if idle is None:
-            idle = 0.0 if inline else 1.0
+        With the in-process bus this dispatches in the calling thread, taking turns with the
+        dispatcher thread, every group at once, and returns when the outbox is empty (errors
+        propagate; the events stay in the outbox). With an asynchronous bus it returns once
+        every event it relayed has reached each of ``groups`` that reads its topic and nothing
+        more arrived for ``idle`` seconds (default 1 s), or after ``timeout`` seconds; the groups
+        poll concurrently, one thread each, so their first joins overlap instead of adding up."""
+        if self.settings.dispatch_inline:
+            return self._dispatcher.drain(timeout)
+        idle = 1.0 if idle is None else idle
         poll = min(idle, 0.5)
         consumers = [self.consumer(g) for g in groups]
         awaited: dict[str, set[int]] = {c.group: set() for c in consumers}
@@ -269,13 +269,11 @@ class Platform:
             awaited[consumer.group].difference_update(e.id for e in events)
             return events
 
-        with contextlib.ExitStack() as stack:
-            # inline (after every write) the groups run in this thread: no pool to start
-            pool = None if inline else stack.enter_context(ThreadPoolExecutor(max_workers=len(consumers) or 1))
+        with ThreadPoolExecutor(max_workers=len(consumers) or 1) as pool:
             start = last_activity = time.monotonic()
             while time.monotonic() - start < timeout:
                 published = self.relay.run_once(relayed)
-                batches = list(pool.map(run, consumers) if pool else map(run, consumers))
+                batches = list(pool.map(run, consumers))
                 for events in batches:
                     seen.update(e.id for e in events)
                 if published or any(batches):
@@ -285,21 +283,10 @@ class Platform:
         return len(seen)
 
     def _committed(self) -> None:
-        """After a write: with inline dispatch, relay and handle now (errors are logged and the
-        events stay in the outbox for the next drain)."""
-        if not self.settings.dispatch_inline:
-            return
-        self._dirty = True
-        while self._dirty and self._dispatch_lock.acquire(blocking=False):
-            try:
-                while self._dirty:
-                    self._dirty = False
-                    try:
-                        self.drain()
-                    except Exception:
-                        log.exception("inline dispatch failed; events stay in the outbox")
-            finally:
-                self._dispatch_lock.release()
+        """After a write: with the in-process bus, wake the dispatcher thread (the write does
+        not wait for it; see :mod:`feedcore.dispatch`)."""
+        if self.settings.dispatch_inline:
+            self._dispatcher.notify()
 
     def _unique_backends(self) -> list[Backend]:
         return list({id(b): b for b in self._backends.values()}.values())
@@ -309,6 +296,7 @@ class Platform:
         if self._closed:
             return
         self._closed = True
+        self._dispatcher.close()
         for consumer in self._consumers.values():
             consumer.close()
         for backend in self._unique_backends():

@@ -8,9 +8,10 @@ commits what it polled; partitions a closed member held go to the others from th
 commit, so its uncommitted events are delivered again. A new group starts at the earliest
 event still retained.
 
-URL: ``memory://?partitions=4&retain=0`` — ``partitions`` per topic (default 4); ``retain``
+URL: ``memory://?partitions=4&retain=10000`` — ``partitions`` per topic (default 4); ``retain``
 keeps about that many events per partition (at most a tenth more), dropping the oldest, even
-uncommitted ones, like Kafka's retention (0, the default: keep all).
+uncommitted ones, like Kafka's retention (default 10,000, so a long-running process holds a
+bounded number of events; 0 keeps all).
 Everything lives as long as the process: durability across restarts comes from the outbox.
 """
 
@@ -33,6 +34,9 @@ from ...settings import Settings
 __all__ = ["MemoryBus", "MemorySubscription", "partition_for"]
 
 TopicPartition = tuple[str, int]
+
+DEFAULT_RETAIN = 10_000
+"""Events kept per partition unless the URL says otherwise."""
 
 
 def partition_for(key: int, partitions: int) -> int:
@@ -67,7 +71,7 @@ class _Group:
 class MemoryBus(EventBus):
     """In-process topics and consumer groups. Safe to share between threads."""
 
-    def __init__(self, partitions: int = 4, retain: int = 0) -> None:
+    def __init__(self, partitions: int = 4, retain: int = DEFAULT_RETAIN) -> None:
         if partitions < 1 or retain < 0:
             raise ConfigurationError(f"memory bus needs partitions >= 1 and retain >= 0, got {partitions}, {retain}")
         self.partitions = partitions
@@ -83,7 +87,7 @@ class MemoryBus(EventBus):
         query = parse_qs(urlsplit(url).query)
         try:
             partitions = int(query.get("partitions", ["4"])[-1])
-            retain = int(query.get("retain", ["0"])[-1])
+            retain = int(query.get("retain", [str(DEFAULT_RETAIN)])[-1])
         except ValueError:
             raise ConfigurationError(f"memory bus URL {url!r}: partitions and retain must be integers") from None
         return cls(partitions=partitions, retain=retain)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable
 
@@ -45,6 +46,7 @@ class SqlStore(SqlUsers, SqlPosts, SqlGraph, SqlInteractions, SqlOutbox, SqlSess
         self._clock = clock
         self._logical_shards = logical_shards
         self._closed = False
+        self._relay_turn = threading.Lock()
 
     @classmethod
     def from_url(cls, url: str, settings: Settings) -> SqlStore:
