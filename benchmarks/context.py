@@ -27,6 +27,8 @@ class Sizes:
     http_seconds: float
     hybrid_users: int
     hybrid_writes: int
+    hybrid_ratios: tuple[float, ...]
+    """Reads per write the hybrid scenario simulates."""
     mixed_rates: tuple[float, ...]
     mixed_seconds: float
 
@@ -44,6 +46,7 @@ QUICK = Sizes(
     http_seconds=2.0,
     hybrid_users=100,
     hybrid_writes=5,
+    hybrid_ratios=(0.1, 1.0, 10.0),  # 100:1 reads every pulled timeline thousands of times
     mixed_rates=(100.0, 300.0),
     mixed_seconds=3.0,
 )
@@ -60,6 +63,7 @@ FULL = Sizes(
     http_seconds=15.0,
     hybrid_users=500,
     hybrid_writes=20,
+    hybrid_ratios=(0.1, 1.0, 10.0, 100.0),
     mixed_rates=(580.0, 1740.0),
     mixed_seconds=60.0,
 )

@@ -23,8 +23,8 @@ from feedcore import Platform
 
 from .context import Ctx, result
 from .datasets import Data
-from .env import busy_cpu_seconds
 from .loadgen import percentiles
+from .meter import busy_cpu_seconds
 
 ROOT = Path(__file__).resolve().parents[1]
 _WRK_LUA = """
@@ -214,7 +214,7 @@ def hybrid(ctx: Ctx) -> dict[str, Any]:
     readers = list(dict.fromkeys(data.zipf))[: s.hybrid_users] + [r for g in data.readers.values() for r in g]
     authors = data.hubs + data.ids[1000 : 1000 + 4 * s.hybrid_writes]
     policies = {"hybrid": 1000, "all-push": 10**9, "all-pull": 1}
-    ratios = (0.1, 1.0, 10.0, 100.0)
+    ratios = s.hybrid_ratios
     table: dict[str, dict[str, Any]] = {}
     platforms = {}
     for policy, threshold in policies.items():
