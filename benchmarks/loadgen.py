@@ -3,16 +3,17 @@ share a GIL with the server under test.
 
 ``python -m benchmarks.loadgen PLAN.json`` prints one JSON report on stdout. The plan::
 
-    {"url": "http://127.0.0.1:8000", "rate": 580, "seconds": 60, "connections": 64, "timeout": 5,
-     "templates": [{"kind": "read", "method": "GET", "path": "/v1/feed?limit=20",
+    {"url": "http://127.0.0.1:8000", "rate": 580, "seconds": 60, "connections": 64,
+     "max_connections": 8192, "timeout": 5, "templates": [{"kind": "read", "method": "GET", "path": "/v1/feed?limit=20",
                     "headers": {"Authorization": "Bearer ..."}, "body": null}, ...],
      "sequence": [0, 0, 3, ...]}
 
-Request ``i`` is template ``sequence[i % len(sequence)]``, due at ``start + i / rate``; its
-latency runs from that intended time, so a stall counts against every request it delays (no
-coordinated omission). A request that cannot start within ``timeout`` of its intended time is
-not sent and counts as an error with latency ``timeout``; a response slower than ``timeout``
-is an error too. Errors are transport failures and statuses outside 2xx/3xx.
+Request ``i`` is template ``sequence[i % len(sequence)]``, sent at ``start + i / rate`` on an
+idle keep-alive connection or a new one (``connections`` are opened beforehand), so the offered
+rate holds however slow the server gets: the client never waits for a connection to free up.
+Latency runs from the intended time (no coordinated omission). A response not complete within
+``timeout`` of its intended time is an error. Errors are timeouts, transport failures, requests
+beyond ``max_connections`` open at once (``client_limit``) and statuses outside 2xx/3xx.
 """
 
 from __future__ import annotations
@@ -28,8 +29,8 @@ from urllib.parse import urlsplit
 _OK = range(200, 400)
 _TIMEOUT = -1
 _TRANSPORT = -2
-_IDLE = 2.0
-"""Reconnect before reusing a connection idle this long (servers close idle ones, uvicorn after 5 s)."""
+_CLIENT_LIMIT = -3
+_NAMES = {_TIMEOUT: "timeout", _TRANSPORT: "transport", _CLIENT_LIMIT: "client_limit"}
 Conn = tuple[asyncio.StreamReader, asyncio.StreamWriter]
 
 
@@ -76,92 +77,118 @@ async def _response(reader: asyncio.StreamReader) -> tuple[int, bool]:
 
 
 class Run:
-    """One run of a plan: a scheduler feeding ``connections`` keep-alive workers."""
+    """One run of a plan: each request starts at its due time on an idle keep-alive connection,
+    or on a new one when none is idle, so the offered rate never depends on the server's speed
+    (open loop at every rate). ``max_connections`` only bounds the client's own resources: a
+    request that would need one more is counted as a ``client_limit`` error, never delayed."""
 
     def __init__(self, plan: dict[str, Any]) -> None:
         url = urlsplit(plan["url"])
         self.host, self.port = url.hostname or "127.0.0.1", url.port or 80
         self.rate, self.seconds = float(plan["rate"]), float(plan["seconds"])
-        self.connections, self.timeout = int(plan.get("connections", 64)), float(plan.get("timeout", 5.0))
+        self.warm = int(plan.get("connections", 64))
+        self.max_connections = int(plan.get("max_connections", 8192))
+        self.timeout = float(plan.get("timeout", 5.0))
         self.requests = [encode(t, url.netloc) for t in plan["templates"]]
         self.kinds = [str(t.get("kind", t["method"])) for t in plan["templates"]]
         self.sequence: list[int] = plan.get("sequence") or list(range(len(self.requests)))
         self.total = max(1, int(self.rate * self.seconds))
-        self.latencies: list[float] = []
+        self.records: list[tuple[float, int, int, float]] = []
+        """(intended start relative to the run's start, template, status, latency) per request."""
         self.lags: list[float] = []
-        self.outcomes: Counter[tuple[str, int]] = Counter()
-        self.queue: asyncio.Queue[tuple[int, float] | None] = asyncio.Queue()
-
-    async def _schedule(self, start: float) -> None:
-        i = 0
-        while i < self.total:
-            now = time.perf_counter()
-            while i < self.total and start + i / self.rate <= now:
-                self.queue.put_nowait((i, start + i / self.rate))
-                i += 1
-            if i < self.total:  # event-loop timers tick in ms: a shorter sleep would spin
-                await asyncio.sleep(max(0.001, start + i / self.rate - time.perf_counter()))
-        for _ in range(self.connections):
-            self.queue.put_nowait(None)
+        self.idle: list[Conn] = []
+        self.open = self.peak_open = 0
 
     async def _connect(self) -> Conn:
-        return await asyncio.wait_for(asyncio.open_connection(self.host, self.port), self.timeout)
+        conn = await asyncio.open_connection(self.host, self.port)
+        self.open += 1
+        self.peak_open = max(self.peak_open, self.open)
+        return conn
 
-    async def _worker(self, conn: Conn | None) -> None:
-        used = time.perf_counter()
-        while (item := await self.queue.get()) is not None:
-            i, intended = item
-            template = self.sequence[i % len(self.sequence)]
-            began = time.perf_counter()
-            if began - intended > self.timeout:
-                self._record(template, _TIMEOUT, self.timeout)
-                continue
-            self.lags.append(began - intended)
-            if conn is not None and began - used > _IDLE:
-                conn[1].close()
-                conn = None
-            used = began
-            try:
-                if conn is None:
-                    conn = await self._connect()
-                reader, writer = conn
-                writer.write(self.requests[template])
-                status, keep = await asyncio.wait_for(_response(reader), self.timeout)
-            except (OSError, asyncio.IncompleteReadError, asyncio.LimitOverrunError, ValueError, TimeoutError) as exc:
-                status, keep = (_TIMEOUT if isinstance(exc, TimeoutError) else _TRANSPORT), False
-            self._record(template, status, time.perf_counter() - intended)
-            if not keep and conn is not None:
-                conn[1].close()
-                conn = None
-        if conn is not None:
-            conn[1].close()
+    def _close(self, conn: Conn) -> None:
+        conn[1].close()
+        self.open -= 1
 
-    def _record(self, template: int, status: int, latency: float) -> None:
-        self.latencies.append(latency)
-        self.outcomes[(self.kinds[template], status)] += 1
+    async def _one(self, i: int, intended: float, start: float) -> None:
+        template = self.sequence[i % len(self.sequence)]
+        self.lags.append(time.perf_counter() - intended)
+        conn = self._idle_connection()
+        if conn is None and self.open >= self.max_connections:
+            self._record(intended - start, template, _CLIENT_LIMIT, 0.0)
+            return
+        holder = [conn]
+        try:
+            status, keep = await asyncio.wait_for(self._exchange(holder, template), self.timeout)
+        except (OSError, asyncio.IncompleteReadError, asyncio.LimitOverrunError, ValueError, TimeoutError) as exc:
+            status, keep = (_TIMEOUT if isinstance(exc, TimeoutError) else _TRANSPORT), False
+        self._record(intended - start, template, status, time.perf_counter() - intended)
+        if holder[0] is not None:
+            if keep:
+                self.idle.append(holder[0])
+            else:
+                self._close(holder[0])
+
+    def _idle_connection(self) -> Conn | None:
+        while self.idle:
+            conn = self.idle.pop()
+            if not conn[0].at_eof():
+                return conn
+            self._close(conn)  # the server closed it while idle
+        return None
+
+    async def _exchange(self, holder: list[Conn | None], template: int) -> tuple[int, bool]:
+        """Send one request and read its response; ``holder[0]`` is the connection used."""
+        conn = holder[0]
+        if conn is None:
+            conn = holder[0] = await self._connect()
+        reader, writer = conn
+        writer.write(self.requests[template])
+        return await _response(reader)
+
+    def _record(self, at: float, template: int, status: int, latency: float) -> None:
+        self.records.append((at, template, status, latency))
 
     async def run(self) -> dict[str, Any]:
-        pool = await asyncio.gather(*(self._connect() for _ in range(self.connections)), return_exceptions=True)
+        warm = await asyncio.gather(
+            *(asyncio.wait_for(self._connect(), self.timeout) for _ in range(self.warm)), return_exceptions=True
+        )
+        self.idle = [c for c in warm if isinstance(c, tuple)]
         cpu0, start = time.process_time(), time.perf_counter()
-        workers = [asyncio.create_task(self._worker(c if isinstance(c, tuple) else None)) for c in pool]
-        await self._schedule(start)
-        _, late = await asyncio.wait(workers, timeout=3 * self.timeout + 5)
-        for task in late:  # bounded even if the server stops answering mid-request
-            task.cancel()
-        return self.report(time.perf_counter() - start, time.process_time() - cpu0)
+        tasks: set[asyncio.Task[None]] = set()
+        for i in range(self.total):
+            due = start + i / self.rate
+            delay = due - time.perf_counter()
+            if delay > 0.001:  # event-loop timers tick in ms: requests due sooner start now
+                await asyncio.sleep(delay)
+            task = asyncio.create_task(self._one(i, due, start))
+            tasks.add(task)
+            task.add_done_callback(tasks.discard)
+        if tasks:
+            _, late = await asyncio.wait(tasks, timeout=self.timeout + 5)
+            for task in late:  # bounded even if the server stops answering mid-request
+                task.cancel()
+        wall = time.perf_counter() - start
+        for conn in self.idle:
+            conn[1].close()
+        return self.report(wall, time.process_time() - cpu0)
 
     def report(self, wall: float, cpu: float) -> dict[str, Any]:
-        """Achieved rate (answered requests per second), errors and percentiles in ms."""
-        unfinished = self.total - len(self.latencies)  # cancelled at the end: errors
-        errors = unfinished + sum(n for (_, status), n in self.outcomes.items() if status not in _OK)
-        answered = sum(n for (_, status), n in self.outcomes.items() if status > 0)
-        kinds: dict[str, dict[str, int]] = {}
-        for (kind, status), n in sorted(self.outcomes.items()):
+        """Achieved rate (answered requests per second), errors, percentiles in ms overall and
+        per request kind, and a per-second timeline of latency and errors."""
+        unfinished = self.total - len(self.records)  # cancelled at the end: errors
+        latencies = [r[3] for r in self.records] + [self.timeout] * unfinished
+        errors = unfinished + sum(1 for r in self.records if r[2] not in _OK)
+        answered = sum(1 for r in self.records if r[2] > 0)
+        outcomes: Counter[tuple[str, int]] = Counter((self.kinds[r[1]], r[2]) for r in self.records)
+        kinds: dict[str, dict[str, Any]] = {}
+        for (kind, status), n in sorted(outcomes.items()):
             entry = kinds.setdefault(kind, {"ops": 0, "errors": 0})
             entry["ops"] += n
             entry["errors"] += 0 if status in _OK else n
-            name = {_TIMEOUT: "timeout", _TRANSPORT: "transport"}.get(status, str(status))
+            name = _NAMES.get(status, str(status))
             entry[name] = entry.get(name, 0) + n
+        for kind, entry in kinds.items():
+            entry.update(percentiles([r[3] for r in self.records if self.kinds[r[1]] == kind]))
         return {
             "target_rps": self.rate,
             "rps": answered / wall,
@@ -169,11 +196,28 @@ class Run:
             "unfinished": unfinished,
             "errors": errors,
             "error_rate": errors / self.total,
-            **percentiles(self.latencies + [self.timeout] * unfinished),
+            **percentiles(latencies),
             "start_lag_p99_ms": percentiles(self.lags)["p99_ms"],
-            "client_cpu_s_per_op": cpu / max(1, len(self.latencies)),
+            "peak_connections": self.peak_open,
+            "client_cpu_s_per_op": cpu / max(1, len(self.records)),
             "kinds": kinds,
+            "timeline": self._timeline(),
         }
+
+    def _timeline(self) -> list[dict[str, Any]]:
+        """Per second of intended start: requests, errors, p50 and p99 in ms."""
+        seconds: dict[int, list[tuple[int, float]]] = {}
+        for at, _, status, latency in self.records:
+            seconds.setdefault(int(at), []).append((status, latency))
+        return [
+            {
+                "t": t,
+                "ops": len(rows),
+                "errors": sum(1 for status, _ in rows if status not in _OK),
+                **percentiles([latency for _, latency in rows]),
+            }
+            for t, rows in sorted(seconds.items())
+        ]
 
 
 def main(argv: list[str]) -> None:
