@@ -17,7 +17,6 @@ from feedcore import Platform, Settings
 
 DATABASES = 2
 LOGICAL_SHARDS = 4
-_TICK = os.sysconf("SC_CLK_TCK")
 
 
 def machine() -> dict[str, Any]:
@@ -32,14 +31,6 @@ def machine() -> dict[str, Any]:
     except OSError:
         pass
     return info
-
-
-def busy_cpu_seconds() -> float:
-    """CPU seconds spent by every process on the machine (client, Redis, PostgreSQL, server)."""
-    with open("/proc/stat") as f:
-        fields = [int(x) for x in f.readline().split()[1:]]
-    idle = fields[3] + fields[4]
-    return (sum(fields[:8]) - idle) / _TICK
 
 
 @attrs.define

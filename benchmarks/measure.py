@@ -10,8 +10,8 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from .env import busy_cpu_seconds
 from .loadgen import percentiles
+from .meter import busy_cpu_seconds
 
 Op = Callable[[int], object]
 """One operation; called with a running counter (use it to pick users)."""
