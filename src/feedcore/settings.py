@@ -92,8 +92,8 @@ class Settings:
     """Keep refresh sessions in the store (if it can) instead of the cache. None: only when the
     cache is in-process (``memory://``), so the embedded default's logins survive restarts."""
     inline_dispatch: bool | None = None
-    """Run the relay and this process's handlers right after each write. None: only when
-    the bus is in-process (``memory://``)."""
+    """Relay and handle events in this process, in a dispatcher thread woken by each write
+    (see :mod:`feedcore.dispatch`). None: only when the bus is in-process (``memory://``)."""
     relay_batch: int = attrs.field(default=500, validator=_positive)
 
     def __attrs_post_init__(self) -> None:
