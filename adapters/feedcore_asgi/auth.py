@@ -26,6 +26,6 @@ def identify(platform: Platform, token: str | None) -> tuple[int | None, Unautho
     if not token:
         return None, Unauthorized("use an 'Authorization: Bearer <access token>' header", code="invalid_token")
     try:
-        return platform.auth.verify(token), None
+        return platform.auth.verify(token).user_id, None
     except Unauthorized as exc:
         return None, exc

@@ -78,8 +78,9 @@ _SCHEMAS: JSON = {
             "access_token": {"type": "string"},
             "token_type": {"const": "Bearer"},
             "expires_in": _COUNT,
-            "refresh_token": {"type": "string"},
-        }
+            "scope": {"type": "string"},
+        },
+        {"refresh_token": {"type": "string"}},
     ),
     "UserPage": _page("User"),
     "FeedPage": _page("FeedItem"),

@@ -93,12 +93,15 @@ def media_json(media: Media) -> JSON:
 
 
 def tokens_json(tokens: Tokens) -> JSON:
-    return {
+    body: JSON = {
         "access_token": tokens.access_token,
         "token_type": tokens.token_type,
         "expires_in": tokens.expires_in,
-        "refresh_token": tokens.refresh_token,
+        "scope": tokens.scope,
     }
+    if tokens.refresh_token is not None:
+        body["refresh_token"] = tokens.refresh_token
+    return body
 
 
 def page_json(page: Page[T], render: Callable[[T], JSON]) -> JSON:

@@ -7,7 +7,21 @@ from typing import Generic, TypeVar
 
 import attrs
 
-__all__ = ["Comment", "FeedItem", "Media", "MediaRef", "Page", "Post", "Session", "Tokens", "User", "UserCard"]
+__all__ = [
+    "AuthorizationCode",
+    "Client",
+    "Comment",
+    "FeedItem",
+    "Media",
+    "MediaRef",
+    "Page",
+    "Post",
+    "Principal",
+    "Session",
+    "Tokens",
+    "User",
+    "UserCard",
+]
 
 T = TypeVar("T")
 
@@ -106,23 +120,88 @@ class FeedItem:
 
 @attrs.frozen
 class Tokens:
-    """What a login or refresh returns. ``expires_in`` is the access token's life in seconds."""
+    """What a login or refresh returns. ``expires_in`` is the access token's life in seconds;
+    ``scope`` the granted scopes, space-separated; ``refresh_token`` is None for grants that
+    get none (client credentials)."""
 
     access_token: str
-    refresh_token: str
+    refresh_token: str | None
     expires_in: int
+    scope: str = ""
     token_type: str = "Bearer"
 
 
 @attrs.frozen
-class Session:
-    """A refresh session. The refresh token is ``f"{id}.{secret}"``; only a hash of the secret is kept."""
+class Principal:
+    """Who a verified access token speaks for: a user through a client, or a client alone
+    (client credentials), and the scopes it carries."""
+
+    user_id: int | None
+    client_id: str
+    scopes: frozenset[str]
+    session_id: int
+
+
+@attrs.frozen
+class Client:
+    """A registered client application (RFC 6749 section 2). A public client (a browser or
+    mobile app) has no secret; a confidential one keeps a secret of which only a hash is stored.
+    ``redirect_uris`` starting with ``/`` are on the authorization server's own origin."""
 
     id: str
-    user_id: int
-    secret_hash: str
+    name: str
+    redirect_uris: tuple[str, ...]
+    scopes: tuple[str, ...]
+    """The most this client may be granted."""
+    grant_types: tuple[str, ...]
+    secret_hash: str | None
+    created_at: float
+    owner_id: int | None = None
+
+    @property
+    def public(self) -> bool:
+        return self.secret_hash is None
+
+
+@attrs.frozen
+class Session:
+    """One sign-in of a user through a client, or one client credentials grant (no user).
+
+    Its access tokens name it and its refresh token renews it; revoking it ends them all. The
+    refresh token is ``f"{id}.{refresh_gen}.{family}.{secret}"``: only hashes of ``family``
+    (fixed for the session) and ``secret`` (new at each rotation) are kept, so presenting a
+    rotated token (an older generation with the right family) is detected as reuse."""
+
+    id: int
+    user_id: int | None
+    client_id: str
+    scope: str
     created_at: float
     expires_at: float
+    family_hash: str | None = None
+    """None: the session has no refresh token."""
+    refresh_gen: int = 0
+    refresh_hash: str | None = None
+
+
+@attrs.frozen
+class AuthorizationCode:
+    """An authorization code (RFC 6749 section 4.1), ``f"{id}.{secret}"``; only a hash of the
+    secret is kept. ``used_at`` is set by its one exchange; the session that exchange created
+    (``session_id``) is revoked if the code is presented again."""
+
+    id: int
+    secret_hash: str
+    client_id: str
+    user_id: int
+    redirect_uri: str | None
+    scope: str
+    code_challenge: str | None
+    code_challenge_method: str | None
+    session_id: int
+    created_at: float
+    expires_at: float
+    used_at: float | None = None
 
 
 @attrs.frozen

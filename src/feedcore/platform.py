@@ -25,7 +25,7 @@ from .fanout import FanoutHandler
 from .handlers import DEFAULT_GROUPS, AnalyticsHandler, Handler, build_handlers
 from .ids import IdGenerator, database_of
 from .nearcache import NearCache
-from .ports import Backend, BulkLoader, RateDecision, SessionStore
+from .ports import Backend, BulkLoader, RateDecision
 from .resilience import CircuitBreaker
 from .services.auth import AuthService
 from .services.deps import Deps
@@ -35,6 +35,7 @@ from .services.hydration import Hydrator
 from .services.interactions import InteractionService
 from .services.media import MediaService
 from .services.posts import PostService
+from .services.tokens import TokenService
 from .services.users import UserService
 from .settings import Settings
 from .stats import Stats
@@ -88,7 +89,9 @@ class Platform:
             outbox=store,
             timelines=cache,
             content=cache,
-            sessions=store if settings.keep_sessions_in_store and isinstance(store, SessionStore) else cache,
+            clients=store,
+            sessions=store,
+            codes=store,
             rate_limiter=cache,
             bus=bus,
             media=media,
@@ -102,7 +105,7 @@ class Platform:
         )
         hydrator = Hydrator(self._deps)
         self.users = UserService(self._deps, hydrator)
-        self.auth = AuthService(self._deps, _secret_key(settings))
+        self.auth = AuthService(self._deps, TokenService(self._deps, _secret_key(settings)))
         self.graph = GraphService(self._deps)
         self.media = MediaService(self._deps)
         self.posts = PostService(self._deps, hydrator)

@@ -88,9 +88,6 @@ class Settings:
     rate_limit: str = "100/minute"
     anonymous_rate_limit: str = "300/minute"
 
-    sessions_in_store: bool | None = None
-    """Keep refresh sessions in the store (if it can) instead of the cache. None: only when the
-    cache is in-process (``memory://``), so the embedded default's logins survive restarts."""
     inline_dispatch: bool | None = None
     """Relay and handle events in this process, in a dispatcher thread woken by each write
     (see :mod:`feedcore.dispatch`). None: only when the bus is in-process (``memory://``)."""
@@ -116,12 +113,6 @@ class Settings:
     @property
     def replica_urls(self) -> list[str]:
         return _split_urls(self.database_replica_urls or "")
-
-    @property
-    def keep_sessions_in_store(self) -> bool:
-        if self.sessions_in_store is not None:
-            return self.sessions_in_store
-        return self.cache_url.startswith("memory:")
 
     @property
     def dispatch_inline(self) -> bool:

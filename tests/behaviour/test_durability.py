@@ -45,7 +45,7 @@ def test_everything_survives_a_restart(tmp_path: Path) -> None:
         assert (item.post.id, item.like_count, item.comment_count, item.liked_by_me) == (post.id, 1, 1, True)
         assert [c.id for c in p.interactions.comments(post.id).items] == [comment.id]
         assert p.media.read(media.key)[0] == PNG
-        assert p.auth.verify(p.auth.login("alice", PASSWORD).access_token) == alice.id
+        assert p.auth.verify(p.auth.login("alice", PASSWORD).access_token).user_id == alice.id
 
 
 def test_a_failed_dispatch_loses_nothing(tmp_path: Path) -> None:
@@ -89,7 +89,7 @@ def test_logins_survive_a_restart_of_the_embedded_default(tmp_path: Path) -> Non
         alice = p.users.register("alice", PASSWORD)
         tokens = p.auth.login("alice", PASSWORD)
     with Platform.open(settings) as p:
-        assert p.auth.verify(tokens.access_token) == alice.id
+        assert p.auth.verify(tokens.access_token).user_id == alice.id
         renewed = p.auth.refresh(tokens.refresh_token)
         p.auth.logout(renewed.refresh_token)
         with pytest.raises(Unauthorized):

@@ -72,18 +72,68 @@ def test_login_verify_refresh_logout(platform: Platform) -> None:
     alice = platform.users.register("alice", PASSWORD)
     tokens = platform.auth.login("alice", PASSWORD)
     assert tokens.token_type == "Bearer" and tokens.expires_in > 0
-    assert platform.auth.verify(tokens.access_token) == alice.id
+    assert tokens.scope == "read write follow"
+    assert platform.auth.verify(tokens.access_token).user_id == alice.id
 
     renewed = platform.auth.refresh(tokens.refresh_token)
-    assert platform.auth.verify(renewed.access_token) == alice.id
-    with pytest.raises(Unauthorized):
-        platform.auth.refresh(tokens.refresh_token)  # rotated: the old one is spent
+    assert platform.auth.verify(renewed.access_token).user_id == alice.id
+    again = platform.auth.refresh(renewed.refresh_token)
 
-    platform.auth.logout(renewed.refresh_token)
+    platform.auth.logout(again.refresh_token)
+    with pytest.raises(Unauthorized):
+        platform.auth.refresh(again.refresh_token)
+    with pytest.raises(Unauthorized):
+        platform.auth.verify(again.access_token)
+
+
+def test_reusing_a_rotated_refresh_token_revokes_its_session(platform: Platform) -> None:
+    platform.users.register("alice", PASSWORD)
+    stolen = platform.auth.login("alice", PASSWORD)
+    renewed = platform.auth.refresh(stolen.refresh_token)
+    with pytest.raises(Unauthorized) as info:
+        platform.auth.refresh(stolen.refresh_token)
+    assert info.value.code == "invalid_grant" and "revoked" in info.value.message
+    for token in (renewed.access_token, stolen.access_token):
+        with pytest.raises(Unauthorized):
+            platform.auth.verify(token)
     with pytest.raises(Unauthorized):
         platform.auth.refresh(renewed.refresh_token)
+
+
+def test_a_forged_refresh_token_revokes_nothing(platform: Platform) -> None:
+    platform.users.register("alice", PASSWORD)
+    tokens = platform.auth.login("alice", PASSWORD)
+    sid, gen, family, secret = tokens.refresh_token.split(".")
+    for forged in (f"{sid}.{gen}.wrongfamily.{secret}", f"{sid}.7.wrongfamily.{secret}", f"{sid}.x.{family}.{secret}"):
+        with pytest.raises(Unauthorized):
+            platform.auth.refresh(forged)
+    assert platform.auth.verify(tokens.access_token).user_id > 0
+    platform.auth.refresh(tokens.refresh_token)
+
+
+def test_refresh_may_narrow_the_scope_only(platform: Platform) -> None:
+    platform.users.register("alice", PASSWORD)
+    tokens = platform.auth.login("alice", PASSWORD, scope="read follow")
+    assert tokens.scope == "read follow"
+    narrowed = platform.auth.refresh(tokens.refresh_token, scope="read")
+    assert platform.auth.verify(narrowed.access_token).scopes == {"read"}
+    with pytest.raises(InvalidInput) as info:
+        platform.auth.refresh(narrowed.refresh_token, scope="read write")
+    assert info.value.code == "invalid_scope"
+
+
+def test_sessions_list_and_end_one(platform: Platform) -> None:
+    alice = platform.users.register("alice", PASSWORD)
+    bob = platform.users.register("bob", PASSWORD)
+    laptop, phone = platform.auth.login("alice", PASSWORD), platform.auth.login("alice", PASSWORD)
+    sessions = platform.auth.sessions(alice.id)
+    assert [s.id for s in sessions] == [platform.auth.verify(t.access_token).session_id for t in (phone, laptop)]
+    with pytest.raises(NotFound):
+        platform.auth.end_session(bob.id, sessions[0].id)
+    platform.auth.end_session(alice.id, sessions[0].id)
     with pytest.raises(Unauthorized):
-        platform.auth.verify(renewed.access_token)
+        platform.auth.verify(phone.access_token)
+    assert platform.auth.verify(laptop.access_token).user_id == alice.id
 
 
 @pytest.mark.parametrize("handle, password", [("alice", "wrong password"), ("nobody", PASSWORD), ("alice", "")])

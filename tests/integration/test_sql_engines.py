@@ -8,11 +8,14 @@ import time
 import psycopg
 import pytest
 import sqlalchemy as sa
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 
 from feedcore.backends import open_backend
 from feedcore.backends.sql import SqlStore, migrate
+from feedcore.backends.sql.migrate import alembic_config, upgrade
 from feedcore.backends.sql.schema import metadata
 from feedcore.backends.sql.shards import create_engine, normalize_url
 from feedcore.errors import ConfigurationError, NotFound, Unavailable
@@ -99,13 +102,31 @@ def test_migrations_build_the_schema_the_code_declares_on_sqlite(tmp_path):
     assert elapsed < 1.0, f"migrating one SQLite database took {elapsed:.2f}s"
 
 
+def test_the_authorization_server_revision_downgrades_and_upgrades_again(tmp_path):
+    url = f"sqlite:///{tmp_path / 'm.db'}"
+    engine = create_engine(url, pool_size=1)
+    try:
+        upgrade(engine, "0002")
+        with engine.begin() as conn:
+            conn.execute(sa.text("INSERT INTO sessions VALUES ('old', 1, 'h', 1.0, 2.0)"))
+        upgrade(engine)
+        with engine.connect() as conn:
+            command.downgrade(alembic_config(conn), "0002")
+            conn.commit()
+        upgrade(engine)
+        assert _schema_diff(engine) == []
+    finally:
+        engine.dispose()
+
+
 def test_migrations_build_the_schema_the_code_declares_on_postgres(pg_databases: PgDatabases):
     for url in pg_databases.urls:
         engine = create_engine(url, pool_size=1)
         try:
             assert _schema_diff(engine) == []
             with psycopg.connect(pg_databases.dsns[0]) as conn:
-                assert conn.execute("SELECT version_num FROM alembic_version").fetchall() == [("0002",)]
+                head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+                assert conn.execute("SELECT version_num FROM alembic_version").fetchall() == [(head,)]
         finally:
             engine.dispose()
 

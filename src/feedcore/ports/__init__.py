@@ -1,15 +1,18 @@
 """The ports: small abstract base classes the core is written against."""
 
+from .auth import ClientStore, CodeStore, SessionStore
 from .base import Backend
 from .bulk import BulkLoader, Edge
 from .bus import EventBus, Subscription
-from .caches import ContentCache, RateDecision, RateLimiter, SessionStore, Timeline, TimelineCache
+from .caches import ContentCache, RateDecision, RateLimiter, Timeline, TimelineCache
 from .media import MediaStore
 from .stores import GraphStore, InteractionStore, Outbox, PostStore, Publish, UserStore
 
 __all__ = [
     "Backend",
     "BulkLoader",
+    "ClientStore",
+    "CodeStore",
     "ContentCache",
     "Edge",
     "EventBus",

@@ -1,4 +1,4 @@
-"""Cache ports: materialised timelines, hydration content, refresh sessions, rate limits.
+"""Cache ports: materialised timelines, hydration content, rate limits, login attempts.
 
 Caches may lose anything at any time (eviction, restart); the core rebuilds from the store.
 TTLs are in seconds.
@@ -12,10 +12,9 @@ from collections.abc import Iterable, Mapping, Sequence
 
 import attrs
 
-from ..model import Session
 from .base import Backend
 
-__all__ = ["ContentCache", "RateDecision", "RateLimiter", "SessionStore", "Timeline", "TimelineCache"]
+__all__ = ["ContentCache", "RateDecision", "RateLimiter", "Timeline", "TimelineCache"]
 
 
 class Timeline(enum.Enum):
@@ -92,22 +91,6 @@ class ContentCache(Backend):
     @abc.abstractmethod
     def delete_many(self, kind: str, ids: Iterable[int]) -> None:
         """Invalidate ``ids``."""
-
-
-class SessionStore(Backend):
-    """Refresh sessions, revocable, expiring on their own."""
-
-    @abc.abstractmethod
-    def create_session(self, session: Session) -> None:
-        """Store ``session`` until ``session.expires_at``."""
-
-    @abc.abstractmethod
-    def get_session(self, session_id: str) -> Session | None:
-        """The live session, or None if unknown, expired or revoked."""
-
-    @abc.abstractmethod
-    def revoke_session(self, session_id: str) -> bool:
-        """End the session; False if it was not live."""
 
 
 @attrs.frozen

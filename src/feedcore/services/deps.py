@@ -11,6 +11,8 @@ from ..errors import Unavailable
 from ..events import Event
 from ..nearcache import NearCache
 from ..ports import (
+    ClientStore,
+    CodeStore,
     ContentCache,
     EventBus,
     GraphStore,
@@ -42,7 +44,9 @@ class Deps:
     outbox: Outbox
     timelines: TimelineCache
     content: ContentCache
+    clients: ClientStore
     sessions: SessionStore
+    codes: CodeStore
     rate_limiter: RateLimiter
     bus: EventBus
     media: MediaStore
@@ -54,7 +58,7 @@ class Deps:
     stats: Stats
     near: NearCache[tuple[str, int | str], Any]
     """Per-process copies of hot, rarely changed values (cards, pull lists, live sessions,
-    verified access tokens), by (kind, id)."""
+    verified access tokens, clients), by (kind, id)."""
 
     def cache_best_effort(self, fn: Callable[..., object], *args: object) -> bool:
         """Call a cache write through the breaker; False (and nothing raised) if the cache is

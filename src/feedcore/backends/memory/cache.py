@@ -15,8 +15,7 @@ from typing import Self
 import attrs
 
 from ...errors import InvalidInput
-from ...model import Session
-from ...ports.caches import ContentCache, RateDecision, RateLimiter, SessionStore, Timeline, TimelineCache
+from ...ports.caches import ContentCache, RateDecision, RateLimiter, Timeline, TimelineCache
 from ...settings import Settings
 from ._cache_gcra import gcra
 
@@ -31,10 +30,10 @@ class _Feed:
     expires_at: float
 
 
-class MemoryCache(TimelineCache, ContentCache, SessionStore, RateLimiter):
-    """TimelineCache, ContentCache, SessionStore and RateLimiter in memory.
+class MemoryCache(TimelineCache, ContentCache, RateLimiter):
+    """TimelineCache, ContentCache and RateLimiter in memory.
 
-    ``clock`` returns seconds since the epoch; TTLs, session expiry and rate limits use it.
+    ``clock`` returns seconds since the epoch; TTLs and rate limits use it.
     """
 
     def __init__(self, clock: Callable[[], float] = time.time) -> None:
@@ -42,7 +41,6 @@ class MemoryCache(TimelineCache, ContentCache, SessionStore, RateLimiter):
         self._lock = threading.Lock()
         self._feeds: dict[tuple[Timeline, int], _Feed] = {}
         self._content: dict[tuple[str, int], tuple[bytes, float]] = {}
-        self._sessions: dict[str, Session] = {}
         self._tats: dict[str, float] = {}
         self._next_sweep = clock() + _SWEEP_EVERY
 
@@ -58,7 +56,6 @@ class MemoryCache(TimelineCache, ContentCache, SessionStore, RateLimiter):
             self._next_sweep = now + _SWEEP_EVERY
             self._feeds = {k: f for k, f in self._feeds.items() if f.expires_at > now}
             self._content = {k: v for k, v in self._content.items() if v[1] > now}
-            self._sessions = {k: s for k, s in self._sessions.items() if s.expires_at > now}
             self._tats = {k: t for k, t in self._tats.items() if t > now}
         return now
 
@@ -141,22 +138,6 @@ class MemoryCache(TimelineCache, ContentCache, SessionStore, RateLimiter):
         with self._lock:
             for id_ in ids:
                 self._content.pop((kind, id_), None)
-
-    # -- SessionStore ---------------------------------------------------------------------
-
-    def create_session(self, session: Session) -> None:
-        with self._lock:
-            self._sessions[session.id] = session
-
-    def get_session(self, session_id: str) -> Session | None:
-        with self._lock:
-            session = self._sessions.get(session_id)
-            return session if session is not None and session.expires_at > self._now() else None
-
-    def revoke_session(self, session_id: str) -> bool:
-        with self._lock:
-            session = self._sessions.pop(session_id, None)
-            return session is not None and session.expires_at > self._now()
 
     # -- RateLimiter ----------------------------------------------------------------------
 

@@ -20,6 +20,7 @@ from ...events import Event
 from ...model import Comment, Media, Post, User
 from ...ports.stores import GraphStore, InteractionStore, Outbox, PostStore, Publish, UserStore
 from ...settings import Settings
+from ._auth import MemoryAuth
 from ._bulk import MemoryBulk
 from ._store_tables import OutboxQueue, SortedIds, newest_first
 
@@ -28,14 +29,16 @@ __all__ = ["MemoryStore"]
 _Row = TypeVar("_Row")
 
 
-class MemoryStore(UserStore, PostStore, GraphStore, InteractionStore, Outbox, MemoryBulk):
-    """UserStore, PostStore, GraphStore, InteractionStore and Outbox in memory.
+class MemoryStore(UserStore, PostStore, GraphStore, InteractionStore, Outbox, MemoryAuth, MemoryBulk):
+    """UserStore, PostStore, GraphStore, InteractionStore, Outbox, ClientStore, SessionStore and
+    CodeStore in memory.
 
     Rows referring to a user or post the store does not hold (an edge to an unknown user,
     a like on an unknown post) are accepted; only the counters of rows that exist move.
     """
 
     def __init__(self) -> None:
+        MemoryAuth.__init__(self)
         self._lock = threading.RLock()
         self._closed = False
         self._outbox = OutboxQueue()

@@ -1,21 +1,18 @@
-"""ContentCache and SessionStore on Redis: plain string keys with expiry."""
+"""ContentCache on Redis: plain string keys with expiry."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Mapping
 from typing import Any, cast
 
-import attrs
 from redis.cluster import RedisCluster
 
-from ...model import Session
-from ...ports.caches import ContentCache, SessionStore
+from ...ports.caches import ContentCache
 from .client import RedisConnection, translated
 from .keys import Keys
 from .timelines import ttl_ms
 
-__all__ = ["RedisContent", "RedisSessions"]
+__all__ = ["RedisContent"]
 
 
 class RedisContent(RedisConnection, ContentCache):
@@ -65,23 +62,3 @@ class RedisContent(RedisConnection, ContentCache):
         if keys:
             with translated("content delete"):
                 self._client.delete(*keys)
-
-
-class RedisSessions(RedisConnection, SessionStore):
-    """Each session is a JSON string that Redis expires at ``expires_at``."""
-
-    _keys: Keys
-
-    def create_session(self, session: Session) -> None:
-        data = json.dumps(attrs.asdict(session), separators=(",", ":"))
-        with translated("session create"):
-            self._client.set(self._keys.session(session.id), data, pxat=max(1, int(session.expires_at * 1000)))
-
-    def get_session(self, session_id: str) -> Session | None:
-        with translated("session get"):
-            data = self._client.get(self._keys.session(session_id))
-        return None if data is None else Session(**json.loads(data))
-
-    def revoke_session(self, session_id: str) -> bool:
-        with translated("session revoke"):
-            return bool(self._client.delete(self._keys.session(session_id)))

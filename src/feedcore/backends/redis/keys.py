@@ -32,8 +32,5 @@ class Keys:
     def content(self, kind: str, id_: int) -> str:
         return f"{self.namespace}:c:{kind}:{{{id_}}}"
 
-    def session(self, session_id: str) -> str:
-        return f"{self.namespace}:s:{{{session_id}}}"
-
     def rate(self, key: str) -> str:
         return f"{self.namespace}:rl:{{{key}}}"

@@ -14,7 +14,20 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-__all__ = ["comments", "followers", "follows", "likes", "media", "metadata", "outbox", "posts", "users"]
+__all__ = [
+    "authorization_codes",
+    "clients",
+    "comments",
+    "followers",
+    "follows",
+    "likes",
+    "media",
+    "metadata",
+    "outbox",
+    "posts",
+    "sessions",
+    "users",
+]
 
 # BIGINT on PostgreSQL; INTEGER on SQLite, where an INTEGER PRIMARY KEY is the 64-bit rowid.
 Id = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
@@ -44,6 +57,7 @@ users = sa.Table(
     sa.Column("bio", sa.Text, nullable=False, server_default=""),
     sa.Column("password_hash", sa.Text, nullable=False),
     sa.Column("created_at", Time, nullable=False),
+    sa.Column("deleted_at", Time, nullable=True),  # set when the account is deleted, until its data is gone
     _count("follower_count"),
     _count("following_count"),
     _count("post_count"),
@@ -62,6 +76,7 @@ media = sa.Table(
     sa.Column("created_at", Time, nullable=False),
     sa.Column("post_id", sa.BigInteger, nullable=True),
 )
+sa.Index("ix_media_owner_id_id", media.c.owner_id, media.c.id)  # deleting an account
 
 posts = sa.Table(
     "posts",
@@ -124,6 +139,7 @@ comments = sa.Table(
     sa.Column("deleted", sa.Boolean, nullable=False, server_default=sa.false()),
 )
 sa.Index("ix_comments_post_id_id", comments.c.post_id, comments.c.id)
+sa.Index("ix_comments_author_id_id", comments.c.author_id, comments.c.id)  # deleting an account
 
 # Events waiting for the relay; the id is the event id, so ORDER BY id is oldest first.
 outbox = sa.Table(
@@ -137,14 +153,52 @@ outbox = sa.Table(
     sa.Column("shard", sa.Integer, nullable=False),  # logical shard of the change
 )
 
-# Refresh sessions, when the store keeps them (the embedded default); all on the first database.
+# Registered client applications; all on the first database.
+clients = sa.Table(
+    "clients",
+    metadata,
+    sa.Column("id", sa.String(64), primary_key=True),
+    sa.Column("name", sa.String(100), nullable=False),
+    sa.Column("redirect_uris", sa.JSON, nullable=False),
+    sa.Column("scopes", sa.JSON, nullable=False),
+    sa.Column("grant_types", sa.JSON, nullable=False),
+    sa.Column("secret_hash", sa.Text, nullable=True),
+    sa.Column("owner_id", sa.BigInteger, nullable=True),
+    sa.Column("created_at", Time, nullable=False),
+)
+
+# Sign-in sessions and their refresh tokens, on the user's shard (client grants: the client's).
 sessions = sa.Table(
     "sessions",
     metadata,
-    sa.Column("id", sa.String(64), primary_key=True),
-    sa.Column("user_id", sa.BigInteger, nullable=False),
-    sa.Column("secret_hash", sa.Text, nullable=False),
+    sa.Column("id", Id, primary_key=True, autoincrement=False),
+    sa.Column("user_id", sa.BigInteger, nullable=True),
+    sa.Column("client_id", sa.String(64), nullable=False),
+    sa.Column("scope", sa.Text, nullable=False),
     sa.Column("created_at", Time, nullable=False),
     sa.Column("expires_at", Time, nullable=False),
+    sa.Column("family_hash", sa.Text, nullable=True),
+    sa.Column("refresh_gen", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("refresh_hash", sa.Text, nullable=True),
 )
+sa.Index("ix_sessions_user_id_id", sessions.c.user_id, sessions.c.id)
 sa.Index("ix_sessions_expires_at", sessions.c.expires_at)
+
+# Authorization codes, on the user's shard; kept (used) until they expire, to detect replays.
+authorization_codes = sa.Table(
+    "authorization_codes",
+    metadata,
+    sa.Column("id", Id, primary_key=True, autoincrement=False),
+    sa.Column("secret_hash", sa.Text, nullable=False),
+    sa.Column("client_id", sa.String(64), nullable=False),
+    sa.Column("user_id", sa.BigInteger, nullable=False),
+    sa.Column("redirect_uri", sa.Text, nullable=True),
+    sa.Column("scope", sa.Text, nullable=False),
+    sa.Column("code_challenge", sa.String(128), nullable=True),
+    sa.Column("code_challenge_method", sa.String(16), nullable=True),
+    sa.Column("session_id", sa.BigInteger, nullable=False),
+    sa.Column("created_at", Time, nullable=False),
+    sa.Column("expires_at", Time, nullable=False),
+    sa.Column("used_at", Time, nullable=True),
+)
+sa.Index("ix_authorization_codes_expires_at", authorization_codes.c.expires_at)

@@ -3,29 +3,27 @@
 from __future__ import annotations
 
 import threading
-import time
-from collections.abc import Callable
 
 import sqlalchemy as sa
 
 from ...settings import Settings
 from ._base import translate_errors
+from .auth import SqlAuth
 from .bulk import SqlBulk
 from .graph import SqlGraph
 from .interactions import SqlInteractions
 from .migrate import upgrade
 from .outbox import SqlOutbox
 from .posts import SqlPosts
-from .sessions import SqlSessions
 from .shards import ShardMap, split_urls
 from .users import SqlUsers
 
 __all__ = ["SqlStore"]
 
 
-class SqlStore(SqlUsers, SqlPosts, SqlGraph, SqlInteractions, SqlOutbox, SqlSessions, SqlBulk):
-    """UserStore, PostStore, GraphStore, InteractionStore, Outbox, SessionStore and BulkLoader over
-    one or more databases.
+class SqlStore(SqlUsers, SqlPosts, SqlGraph, SqlInteractions, SqlOutbox, SqlAuth, SqlBulk):
+    """UserStore, PostStore, GraphStore, InteractionStore, Outbox, ClientStore, SessionStore,
+    CodeStore and BulkLoader over one or more databases.
 
     ``urls`` are the physical databases in shard-map order (logical shard ``s`` lives on
     ``urls[s % len(urls)]``); ``replica_urls``, if given, one per database in the same order.
@@ -40,10 +38,8 @@ class SqlStore(SqlUsers, SqlPosts, SqlGraph, SqlInteractions, SqlOutbox, SqlSess
         replica_urls: list[str] | None = None,
         logical_shards: int = 16,
         pool_size: int = 10,
-        clock: Callable[[], float] = time.time,
     ) -> None:
         self._shards = ShardMap(urls, replica_urls or [], pool_size)
-        self._clock = clock
         self._logical_shards = logical_shards
         self._closed = False
         self._relay_turn = threading.Lock()

@@ -1,0 +1,261 @@
+"""Tokens: sessions kept in the store and fronted by the cache, signed access tokens (JWT,
+HS256), refresh tokens that rotate at each use and revoke their session when one is reused.
+
+A session is live while its row is in the store. Verifying an access token costs, per process,
+one HMAC check per ``near_cache_ttl``; the shared cache vouches for a live session for at most
+:data:`VOUCH_TTL` seconds, so a lost cache costs a store read, never a login.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from typing import Any, cast
+
+import attrs
+import jwt
+
+from ..errors import InvalidInput, Unauthorized, Unavailable
+from ..ids import shard_for_handle, shard_of
+from ..model import Principal, Session, Tokens
+from ..scopes import parse_scope, scope_text
+from .deps import Deps
+
+__all__ = ["VOUCH_TTL", "TokenService", "digest", "parse_credential"]
+
+_ALGORITHM = "HS256"
+_SESSION_KIND = "session"
+_TOKEN_KIND = "token"
+_USER_TOKEN, _CLIENT_TOKEN = "access", "client"
+VOUCH_TTL = 300.0
+"""Seconds the shared cache may vouch for a live session: bounds how long a revocation that
+could not reach an unreachable cache goes unseen by processes that ask it."""
+
+
+def digest(secret: str) -> str:
+    """The SHA-256 hex digest kept in place of a high-entropy secret (never of a password)."""
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def parse_credential(text: object, parts: int) -> tuple[int, list[str]] | None:
+    """``"<id>.<part>..."`` with ``parts`` dot-separated parts after a decimal id, or None."""
+    if not isinstance(text, str) or len(text) > 512:
+        return None
+    head, *rest = text.split(".")
+    if len(rest) != parts or not all(rest) or not (head.isascii() and head.isdigit() and len(head) <= 19):
+        return None
+    return int(head), rest
+
+
+def _refresh_token(session: Session, family: str, secret: str) -> str:
+    return f"{session.id}.{session.refresh_gen}.{family}.{secret}"
+
+
+class TokenService:
+    """Issues, verifies, rotates and revokes the tokens of sessions."""
+
+    def __init__(self, deps: Deps, secret_key: str) -> None:
+        self._deps = deps
+        self._key = secret_key
+
+    def new_session_id(self, user_id: int | None, client_id: str) -> int:
+        """An id for a session of ``user_id`` (on the user's shard) or of a client alone."""
+        d = self._deps
+        return d.new_id(
+            shard_of(user_id) if user_id is not None else shard_for_handle(client_id, d.settings.logical_shards)
+        )
+
+    def open_session(
+        self, user_id: int | None, client_id: str, scope: str, *, refresh: bool, session_id: int | None = None
+    ) -> Tokens:
+        """Start a session and return its first tokens; with ``refresh``, a refresh token too
+        (the session then lives ``refresh_token_ttl`` past its last refresh, else as long as
+        its access token). Raises Conflict if ``session_id`` is taken."""
+        d = self._deps
+        now = d.clock()
+        family, secret = secrets.token_urlsafe(16), secrets.token_urlsafe(32)
+        life = d.settings.refresh_token_ttl if refresh else d.settings.access_token_ttl
+        session = Session(
+            id=session_id or self.new_session_id(user_id, client_id),
+            user_id=user_id,
+            client_id=client_id,
+            scope=scope,
+            created_at=now,
+            expires_at=now + life,
+            family_hash=digest(family) if refresh else None,
+            refresh_hash=digest(secret) if refresh else None,
+        )
+        d.sessions.create_session(session)
+        return self._tokens(session, scope, _refresh_token(session, family, secret) if refresh else None, now)
+
+    def refresh(self, refresh_token: str, *, client_id: str | None = None, scope: str | None = None) -> Tokens:
+        """New tokens for a live refresh token, which is spent (rotation). ``scope`` may narrow
+        the granted scopes. Presenting a spent token of the session revokes the session.
+        Raises Unauthorized (code ``invalid_grant``) or InvalidInput (code ``invalid_scope``)."""
+        d = self._deps
+        now = d.clock()
+        session, gen, family, secret = self._refresh_parts(refresh_token, now)
+        if client_id is not None and client_id != session.client_id:
+            raise Unauthorized("the refresh token was issued to another client", code="invalid_grant")
+        granted = self.narrow(session.scope, scope)
+        current = gen == session.refresh_gen and hmac.compare_digest(session.refresh_hash or "", digest(secret))
+        new_secret = secrets.token_urlsafe(32)
+        expires_at = now + d.settings.refresh_token_ttl
+        if not current or not d.sessions.rotate_refresh(session.id, gen, digest(new_secret), expires_at, now):
+            self.revoke_session(session.id)
+            raise Unauthorized(
+                "the refresh token was used already (rotated), so its session is revoked", code="invalid_grant"
+            )
+        renewed = attrs.evolve(session, refresh_gen=gen + 1, expires_at=expires_at)
+        return self._tokens(renewed, granted, _refresh_token(renewed, family, new_secret), now)
+
+    @staticmethod
+    def narrow(granted: str, requested: str | None) -> str:
+        """``requested`` scopes if they are among ``granted`` (all of ``granted`` if None or
+        empty). Raises InvalidInput (code ``invalid_scope``)."""
+        if not requested:
+            return granted
+        wanted = parse_scope(requested)
+        if not set(wanted) <= set(granted.split()):
+            raise InvalidInput(f"scope {requested!r} exceeds the granted {granted!r}", code="invalid_scope")
+        return scope_text(wanted)
+
+    def verify(self, access_token: str) -> Principal:
+        """Who ``access_token`` speaks for. Raises Unauthorized if it is malformed, expired,
+        or its session was revoked."""
+        claims = self._claims(access_token)
+        if claims["exp"] <= self._deps.clock():
+            raise Unauthorized("access token expired", code="token_expired")
+        try:
+            sid, typ = int(claims["sid"]), claims.get("typ")
+            principal = Principal(
+                user_id=int(claims["sub"]) if typ == _USER_TOKEN else None,
+                client_id=str(claims["client_id"]),
+                scopes=frozenset(str(claims["scope"]).split()),
+                session_id=sid,
+            )
+        except (KeyError, TypeError, ValueError):
+            raise Unauthorized("invalid access token", code="invalid_token") from None
+        if typ not in (_USER_TOKEN, _CLIENT_TOKEN) or not self._live(sid):
+            raise Unauthorized("access token revoked", code="invalid_token")
+        return principal
+
+    def refresh_session(self, refresh_token: str) -> Session:
+        """The live session of a refresh token of any generation. Raises Unauthorized (code
+        ``invalid_grant``)."""
+        return self._refresh_parts(refresh_token, self._deps.clock())[0]
+
+    def session_of(self, token: str) -> Session | None:
+        """The live session a refresh token (of any generation) or an unexpired access token
+        names, or None: what revocation (RFC 7009) and introspection look up."""
+        try:
+            return self.refresh_session(token)
+        except Unauthorized:
+            pass
+        d = self._deps
+        now = d.clock()
+        try:
+            claims = self._claims(token)
+            sid = int(claims["sid"])
+        except (Unauthorized, KeyError, TypeError, ValueError):
+            return None
+        return d.sessions.get_session(sid, now) if claims["exp"] > now else None
+
+    def revoke_session(self, session_id: int) -> bool:
+        """End the session: its refresh token and access tokens stop working (in other
+        processes within ``near_cache_ttl``). False if it was not live."""
+        ended = self._deps.sessions.revoke_session(session_id)
+        self._forget([session_id])
+        return ended
+
+    def revoke_sessions_of(self, user_id: int, keep: int | None = None) -> list[int]:
+        """End every session of the user except ``keep``; returns their ids."""
+        ended = self._deps.sessions.revoke_sessions_of(user_id, keep)
+        self._forget(ended)
+        return ended
+
+    # -- internals ------------------------------------------------------------------------
+
+    def _refresh_parts(self, refresh_token: str, now: float) -> tuple[Session, int, str, str]:
+        """The live session, generation, family and secret of a refresh token whose family
+        matches its session. Raises Unauthorized (code ``invalid_grant``)."""
+        parsed = parse_credential(refresh_token, 3)
+        session = None
+        if parsed is not None and parsed[1][0].isascii() and parsed[1][0].isdigit():
+            session = self._deps.sessions.get_session(parsed[0], now)
+        if (
+            parsed is None
+            or session is None
+            or session.family_hash is None
+            or not hmac.compare_digest(session.family_hash, digest(parsed[1][1]))
+        ):
+            raise Unauthorized("invalid, expired or revoked refresh token", code="invalid_grant")
+        gen, family, secret = parsed[1]
+        return session, int(gen), family, secret
+
+    def _tokens(self, session: Session, scope: str, refresh_token: str | None, now: float) -> Tokens:
+        ttl = self._deps.settings.access_token_ttl
+        claims = {
+            "sub": str(session.user_id) if session.user_id is not None else session.client_id,
+            "typ": _USER_TOKEN if session.user_id is not None else _CLIENT_TOKEN,
+            "client_id": session.client_id,
+            "scope": scope,
+            "sid": str(session.id),
+            "iat": int(now),
+            "exp": int(now) + ttl,
+        }
+        return Tokens(
+            access_token=jwt.encode(claims, self._key, algorithm=_ALGORITHM),
+            refresh_token=refresh_token,
+            expires_in=ttl,
+            scope=scope,
+        )
+
+    def _claims(self, access_token: str) -> dict[str, Any]:
+        """The claims of a well-signed token. Tokens already verified by this process are kept
+        in the near cache (the HMAC check and JSON parsing are most of a token's cost)."""
+        d, key = self._deps, (_TOKEN_KIND, access_token)
+        known = d.near.get_many([key])
+        if known:
+            return cast("dict[str, Any]", known[key])
+        if not isinstance(access_token, str):
+            raise Unauthorized("invalid access token", code="invalid_token")
+        try:
+            # expiry is checked against the injected clock by the caller, not the wall clock
+            claims: dict[str, Any] = jwt.decode(
+                access_token,
+                self._key,
+                algorithms=[_ALGORITHM],
+                options={"require": ["exp", "sub", "sid"], "verify_exp": False, "verify_iat": False},
+            )
+        except jwt.PyJWTError:
+            raise Unauthorized("invalid access token", code="invalid_token") from None
+        d.near.set_many({key: claims})
+        return claims
+
+    def _live(self, session_id: int) -> bool:
+        """Whether the session is live: the near cache, then the shared cache, then the store.
+        A yes from the store is kept in the shared cache for at most :data:`VOUCH_TTL`."""
+        d, key = self._deps, (_SESSION_KIND, session_id)
+        if d.near.get_many([key]):
+            return True
+        try:
+            vouched = bool(d.cache_breaker.call(d.content.get_many, _SESSION_KIND, [session_id]))
+        except Unavailable:
+            vouched = False
+        if not vouched:
+            now = d.clock()
+            session = d.sessions.get_session(session_id, now)
+            if session is None:
+                return False
+            ttl = min(VOUCH_TTL, session.expires_at - now)
+            d.cache_best_effort(d.content.set_many, _SESSION_KIND, {session_id: b"1"}, ttl)
+        d.near.set_many({key: True})
+        return True
+
+    def _forget(self, session_ids: list[int]) -> None:
+        d = self._deps
+        if session_ids:
+            d.cache_best_effort(d.content.delete_many, _SESSION_KIND, session_ids)
+            d.near.delete_many([(_SESSION_KIND, sid) for sid in session_ids])
