@@ -2,6 +2,7 @@
 
 pytest_plugins = [
     "tests.fixtures.stores",
+    "tests.fixtures.pgservers",
     "tests.fixtures.caches",
     "tests.fixtures.buses",
     "tests.fixtures.media",

@@ -109,7 +109,7 @@ def production(
     pg_databases: PgDatabases, redis_url: str, kafka_url: str, s3_endpoint: str, aws_credentials: None
 ) -> dict[str, str]:
     """PostgreSQL (4 logical shards over 2 databases), Redis, Kafka (tansu) and S3 (moto)."""
-    pg_databases.truncate()
+    pg_databases.empty()
     namespace = f"t{uuid.uuid4().hex[:10]}"
     return {
         "FEEDCORE_DATABASE_URL": ",".join(pg_databases.urls),

@@ -21,7 +21,7 @@ Opener = Callable[..., Platform]
 
 @pytest.fixture
 def open_shared(pg_databases: PgDatabases, redis_url: str, tmp_path: Path, clock: FakeClock) -> Iterator[Opener]:
-    pg_databases.truncate()
+    pg_databases.empty()
     shared = {
         **TEST_SETTINGS,
         "data_dir": str(tmp_path),

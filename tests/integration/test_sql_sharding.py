@@ -28,7 +28,7 @@ pytestmark = pytest.mark.integration
 
 @pytest.fixture
 def dbs(pg_databases: PgDatabases) -> PgDatabases:
-    pg_databases.truncate()
+    pg_databases.empty()
     return pg_databases
 
 

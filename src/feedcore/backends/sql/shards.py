@@ -8,12 +8,13 @@ Connection pooling
 ------------------
 Each database gets a SQLAlchemy ``QueuePool`` of ``settings.database_pool_size`` connections
 (plus as many overflow), with ``pool_pre_ping``, a 10 s wait for a free connection and a 5 s
-connect timeout unless the URL sets ``connect_timeout``. Nothing relies on session state (no ``SET``,
-no advisory locks, no ``LISTEN``, no temporary tables), so PgBouncer in *transaction* pooling
-mode works. psycopg 3 prepares a statement server-side after 5 executions, which older
-PgBouncer versions cannot follow between server connections: add ``pgbouncer=true`` to a
-PostgreSQL URL (``postgresql+psycopg://u@bouncer:6432/feed?pgbouncer=true``) and feedcore
-strips the option and connects with ``prepare_threshold=None`` (never prepare).
+connect timeout unless the URL sets ``connect_timeout``. Nothing relies on session state (no
+session ``SET``, no advisory locks, no ``LISTEN``, no temporary table outliving its transaction),
+so PgBouncer in *transaction* pooling mode works (the test suites run through one). psycopg 3
+prepares a statement server-side after 5 executions, which PgBouncer before 1.21 cannot follow
+between server connections: add ``pgbouncer=true`` to a PostgreSQL URL
+(``postgresql+psycopg://u@bouncer:6432/feed?pgbouncer=true``) and feedcore strips the option and
+connects with ``prepare_threshold=None`` (never prepare).
 
 SQLite
 ------
