@@ -11,6 +11,7 @@ from feedcore import Platform
 
 from .datasets import PULL_THRESHOLD, Data
 from .env import BenchEnv
+from .processes import ROOT
 
 
 @attrs.frozen
@@ -31,6 +32,12 @@ class Sizes:
     """Reads per write the hybrid scenario simulates."""
     mixed_rates: tuple[float, ...]
     mixed_seconds: float
+    warmup_seconds: float
+    capacity_seconds: float
+    """Each step of the capacity search."""
+    capacity_steps: int
+    overload_seconds: float
+    recovery_seconds: float
 
 
 QUICK = Sizes(
@@ -49,6 +56,11 @@ QUICK = Sizes(
     hybrid_ratios=(0.1, 1.0, 10.0),  # 100:1 reads every pulled timeline thousands of times
     mixed_rates=(100.0, 300.0),
     mixed_seconds=3.0,
+    warmup_seconds=1.0,
+    capacity_seconds=1.0,
+    capacity_steps=2,
+    overload_seconds=2.0,
+    recovery_seconds=2.0,
 )
 FULL = Sizes(
     users=100_100,
@@ -66,6 +78,11 @@ FULL = Sizes(
     hybrid_ratios=(0.1, 1.0, 10.0, 100.0),
     mixed_rates=(580.0, 1740.0),
     mixed_seconds=60.0,
+    warmup_seconds=5.0,
+    capacity_seconds=15.0,
+    capacity_steps=10,
+    overload_seconds=30.0,
+    recovery_seconds=10.0,
 )
 
 
@@ -76,6 +93,8 @@ class Ctx:
     quick: bool
     echo: Callable[[str], None]
     data: Data | None = None
+    done: list[dict[str, Any]] = attrs.field(factory=list)
+    """The entries of the scenarios already run (later ones compare with earlier baselines)."""
     _platforms: dict[str, Platform] = attrs.field(factory=dict)
     _clients: list[Any] = attrs.field(factory=list)
 
@@ -85,6 +104,17 @@ class Ctx:
             overrides.setdefault("pull_threshold", PULL_THRESHOLD)
             self._platforms[name] = self.env.open(**overrides)
         return self._platforms[name]
+
+    def server_env(self, p: Platform) -> dict[str, str]:
+        """Environment of a server on the run's services, configured like ``p`` (and of the bare
+        ASGI baseline, which reads the ``FEEDCORE_BENCH_*`` variables)."""
+        env = self.env.env_vars(pull_threshold=p.settings.pull_threshold)
+        env.update(
+            FEEDCORE_BENCH_REDIS_URL=self.env.redis_url,
+            FEEDCORE_BENCH_NAMESPACE=self.env.namespace,
+            PYTHONPATH=str(ROOT),
+        )
+        return env
 
     def redis(self) -> Any:
         """A redis-py client on the run's Redis, closed at the end."""

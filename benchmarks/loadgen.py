@@ -30,7 +30,10 @@ _OK = range(200, 400)
 _TIMEOUT = -1
 _TRANSPORT = -2
 _CLIENT_LIMIT = -3
-_NAMES = {_TIMEOUT: "timeout", _TRANSPORT: "transport", _CLIENT_LIMIT: "client_limit"}
+_REFUSED_BARE = 1
+"""A 429 or 503 that did not say when to retry (an answer, but not a proper refusal)."""
+_REFUSED = (429, 503)
+_NAMES = {_TIMEOUT: "timeout", _TRANSPORT: "transport", _CLIENT_LIMIT: "client_limit", _REFUSED_BARE: "refused_bare"}
 Conn = tuple[asyncio.StreamReader, asyncio.StreamWriter]
 
 
@@ -57,10 +60,13 @@ def encode(template: dict[str, Any], host: str) -> bytes:
 
 
 async def _response(reader: asyncio.StreamReader) -> tuple[int, bool]:
-    """Read one response; its status and whether the connection stays open."""
+    """Read one response; its status (:data:`_REFUSED_BARE` for a 429 or 503 without a
+    ``Retry-After``) and whether the connection stays open."""
     head = await reader.readuntil(b"\r\n\r\n")
     status = int(head[9:12])
     lower = head.lower()
+    if status in _REFUSED and b"\nretry-after:" not in lower:
+        status = _REFUSED_BARE
     keep = b"\nconnection: close" not in lower
     at = lower.find(b"\ncontent-length:")
     if at >= 0:
@@ -89,6 +95,8 @@ class Run:
         self.warm = int(plan.get("connections", 64))
         self.max_connections = int(plan.get("max_connections", 8192))
         self.timeout = float(plan.get("timeout", 5.0))
+        self.deadline = float(plan.get("deadline", self.timeout))
+        """Responses slower than this count as ``late`` (the server's promise, e.g. 1 s)."""
         self.requests = [encode(t, url.netloc) for t in plan["templates"]]
         self.kinds = [str(t.get("kind", t["method"])) for t in plan["templates"]]
         self.sequence: list[int] = plan.get("sequence") or list(range(len(self.requests)))
@@ -189,9 +197,15 @@ class Run:
             entry[name] = entry.get(name, 0) + n
         for kind, entry in kinds.items():
             entry.update(percentiles([r[3] for r in self.records if self.kinds[r[1]] == kind]))
+        ok = [r[3] for r in self.records if r[2] in _OK]
+        refused = [r[3] for r in self.records if r[2] in _REFUSED]
         return {
             "target_rps": self.rate,
             "rps": answered / wall,
+            "ok_rps": len(ok) / wall,
+            "ok": {"count": len(ok), **percentiles(ok)},
+            "refused": {"count": len(refused), **percentiles(refused)},
+            "late": sum(1 for r in self.records if r[3] > self.deadline) + unfinished,
             "ops": self.total,
             "unfinished": unfinished,
             "errors": errors,

@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
-__all__ = ["NOISY_CORES", "CpuMeter", "busy_cpu_seconds", "descendants", "tree_cpu_seconds"]
+__all__ = ["NOISY_CORES", "CpuMeter", "busy_cpu_seconds", "descendants", "service_pids", "tree_cpu_seconds"]
 
 NOISY_CORES = 0.1
 _TICK = os.sysconf("SC_CLK_TCK")
@@ -59,6 +59,24 @@ def tree_cpu_seconds(pids: Iterable[int]) -> dict[int, float]:
         if fields is not None:
             out[pid] = sum(int(x) for x in fields[11:15]) / _TICK
     return out
+
+
+def service_pids(redis_port: int) -> list[int]:
+    """The local Redis server listening on ``redis_port`` and every PostgreSQL server process
+    (the services a benchmark's requests use; their CPU is part of each request's cost)."""
+    found = []
+    for name in os.listdir("/proc"):
+        if not name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{name}/cmdline", "rb") as f:
+                argv = f.read().split(b"\0")
+        except OSError:
+            continue
+        program = os.path.basename(argv[0].split(b" ")[0])
+        if program == b"postgres" or (program == b"redis-server" and f":{redis_port}".encode() in argv[0]):
+            found.append(int(name))
+    return found
 
 
 class CpuMeter:

@@ -3,25 +3,28 @@
 from __future__ import annotations
 
 import json
+import os
 import time
 import traceback
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
-from . import scenarios_core, scenarios_system
+from . import scenarios_core, scenarios_http, scenarios_mixed, scenarios_system
 from .context import FULL, QUICK, Ctx
 from .datasets import build
 from .env import bench_env, machine
+from .meter import CpuMeter, service_pids
 
 SCENARIOS: dict[str, Callable[[Ctx], dict[str, Any]]] = {
     "feed-read": scenarios_core.feed_read,
     "feed-read-pull": scenarios_core.feed_read_pull,
     "fanout": scenarios_core.fanout,
     "post-write": scenarios_core.post_write,
-    "http-feed": scenarios_system.http_feed,
+    "http-feed": scenarios_http.http_feed,
     "hybrid": scenarios_system.hybrid,
-    "mixed": scenarios_system.mixed,
+    "mixed": scenarios_mixed.mixed,
 }
 _NEEDS_DATA = set(SCENARIOS)
 _RUNS_LAST = {"fanout"}
@@ -45,6 +48,8 @@ def run(
     t0 = time.perf_counter()
     with bench_env(pg_dsn, redis_url) as env:
         ctx = Ctx(env, sizes, quick, echo)
+        redis_port = urlsplit(redis_url).port or 6379
+        meter = CpuMeter(lambda: [os.getpid(), *service_pids(redis_port)])
         try:
             if _NEEDS_DATA & set(names):
                 echo(f"seeding {sizes.users} users ...")
@@ -55,13 +60,18 @@ def run(
             for name in sorted(names, key=_RUNS_LAST.__contains__):
                 echo(f"running {name} ...")
                 started = time.perf_counter()
+                meter.start()
                 try:
                     entry = SCENARIOS[name](ctx)
                 except Exception as exc:  # one broken scenario must not hide the others
                     entry = {"name": name, "ratio": None, "error": f"{type(exc).__name__}: {exc}"}
                     echo(traceback.format_exc())
                 entry["seconds"] = round(time.perf_counter() - started, 1)
+                entry["cpu"] = meter.stop()
+                if entry["cpu"]["noisy"]:
+                    echo(f"  other work used {entry['cpu']['other_cores']} cores during {name}: marked noisy")
                 report["scenarios"].append(entry)
+                ctx.done.append(entry)
                 if partial is not None:
                     write(report, partial, plot=False)
         finally:
@@ -110,6 +120,7 @@ def render(report: dict[str, Any]) -> str:
     rows = []
     for e in report.get("scenarios", []):
         status = "error" if "error" in e else ("met" if e.get("met") else ("short" if "met" in e else ""))
+        status += " (noisy)" if e.get("cpu", {}).get("noisy") else ""
         rows.append(
             [
                 e["name"],
