@@ -78,7 +78,9 @@ class FanoutHandler:
             return  # pulled at read time
         recent = self._recent(followee_id)
         if recent:
-            self._deps.timelines.add(Timeline.HOME, [follower_id], recent, self._deps.settings.feed_max_len)
+            max_len = self._deps.settings.feed_max_len
+            # a followee with max_len posts or more may have older ones this backfill leaves out
+            self._deps.timelines.add(Timeline.HOME, [follower_id], recent, max_len, partial=len(recent) >= max_len)
 
     def unfill(self, follower_id: int, followee_id: int) -> None:
         recent = self._recent(followee_id)

@@ -83,4 +83,5 @@ def test_seed_loads_idempotently_with_exact_counters_and_rebuilt_feeds(tmp_path,
         for uid in [a for c in chunks for a in c.active][:25]:
             seeded = platform._deps.timelines.range(Timeline.HOME, uid, None, 1000)
             platform.feeds.rebuild(uid)
-            assert seeded == platform._deps.timelines.range(Timeline.HOME, uid, None, 1000)
+            rebuilt = platform._deps.timelines.range(Timeline.HOME, uid, None, 1000)
+            assert seeded is not None and rebuilt is not None and seeded.ids == rebuilt.ids

@@ -4,7 +4,7 @@ from .auth import ClientStore, CodeStore, SessionStore
 from .base import Backend
 from .bulk import BulkLoader, Edge
 from .bus import EventBus, Subscription
-from .caches import ContentCache, RateDecision, RateLimiter, Timeline, TimelineCache
+from .caches import ContentCache, RateDecision, RateLimiter, Timeline, TimelineCache, TimelineSlice
 from .media import MediaStore
 from .stores import GraphStore, InteractionStore, Outbox, PostStore, Publish, UserStore
 
@@ -28,5 +28,6 @@ __all__ = [
     "Subscription",
     "Timeline",
     "TimelineCache",
+    "TimelineSlice",
     "UserStore",
 ]

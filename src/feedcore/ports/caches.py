@@ -14,7 +14,7 @@ import attrs
 
 from .base import Backend
 
-__all__ = ["ContentCache", "RateDecision", "RateLimiter", "Timeline", "TimelineCache"]
+__all__ = ["ContentCache", "RateDecision", "RateLimiter", "Timeline", "TimelineCache", "TimelineSlice"]
 
 
 class Timeline(enum.Enum):
@@ -24,26 +24,45 @@ class Timeline(enum.Enum):
     AUTHOR = "author"
 
 
+@attrs.frozen
+class TimelineSlice:
+    """What a cached timeline holds below a point: ``ids``, newest first, and whether the
+    timeline is ``complete`` (it holds every post the store has for it: nothing trimmed away,
+    nothing left out), so that a short slice means the end rather than a gap to fill."""
+
+    ids: list[int]
+    complete: bool
+
+
 class TimelineCache(Backend):
     """Sorted sets of post ids per (timeline, owner), score = post id (so re-adding is idempotent).
 
     A timeline is *materialised* once ``replace`` has written it (possibly empty); ``add`` only
     touches materialised timelines, so feeds of inactive users (whose TTL ran out) are not kept.
+    A timeline is *complete* if ``replace`` said so and it has lost no post to trimming and
+    taken no ``partial`` batch since.
     """
 
     @abc.abstractmethod
-    def add(self, timeline: Timeline, owner_ids: Sequence[int], post_ids: Sequence[int], max_len: int) -> int:
+    def add(
+        self, timeline: Timeline, owner_ids: Sequence[int], post_ids: Sequence[int], max_len: int, partial: bool = False
+    ) -> int:
         """Add ``post_ids`` to each materialised timeline of ``owner_ids``, then trim each to its
-        newest ``max_len``. Returns how many timelines were materialised (and so updated)."""
+        newest ``max_len``. A timeline that loses posts to trimming, or takes a ``partial`` batch
+        (older posts of the same source exist, e.g. a backfill cut at ``max_len``), is no longer
+        complete. Returns how many timelines were materialised (and so updated)."""
 
     @abc.abstractmethod
-    def range(self, timeline: Timeline, owner_id: int, before: int | None, limit: int) -> list[int] | None:
+    def range(self, timeline: Timeline, owner_id: int, before: int | None, limit: int) -> TimelineSlice | None:
         """Up to ``limit`` post ids < ``before`` (all if None), newest first; None if the
         timeline is not materialised."""
 
     @abc.abstractmethod
-    def replace(self, timeline: Timeline, owner_id: int, post_ids: Sequence[int], ttl: float) -> None:
-        """Materialise the timeline as exactly ``post_ids`` (may be empty) with ``ttl``."""
+    def replace(
+        self, timeline: Timeline, owner_id: int, post_ids: Sequence[int], ttl: float, complete: bool = False
+    ) -> None:
+        """Materialise the timeline as exactly ``post_ids`` (may be empty) with ``ttl``;
+        ``complete`` if they are all the posts the store has for it."""
 
     @abc.abstractmethod
     def remove(self, timeline: Timeline, owner_ids: Sequence[int], post_ids: Sequence[int]) -> None:
@@ -55,21 +74,23 @@ class TimelineCache(Backend):
 
     def range_many(
         self, timelines: Sequence[tuple[Timeline, int]], before: int | None, limit: int, ttl: float | None = None
-    ) -> list[list[int] | None]:
+    ) -> list[TimelineSlice | None]:
         """:meth:`range` of each (timeline, owner) in ``timelines``, in order; with ``ttl``,
         also :meth:`touch` each one. Backends override it to answer in one round trip."""
         found = [self.range(timeline, owner, before, limit) for timeline, owner in timelines]
         if ttl is not None:
-            for (timeline, owner), ids in zip(timelines, found, strict=True):
-                if ids is not None:
+            for (timeline, owner), got in zip(timelines, found, strict=True):
+                if got is not None:
                     self.touch(timeline, owner, ttl)
         return found
 
-    def replace_many(self, timeline: Timeline, post_ids: Mapping[int, Sequence[int]], ttl: float) -> None:
+    def replace_many(
+        self, timeline: Timeline, post_ids: Mapping[int, Sequence[int]], ttl: float, complete: bool = False
+    ) -> None:
         """:meth:`replace` the ``timeline`` of each owner in ``post_ids`` (owner id -> post ids),
         e.g. to materialise many feeds after a bulk load. Backends override it to batch round trips."""
         for owner, ids in post_ids.items():
-            self.replace(timeline, owner, ids, ttl)
+            self.replace(timeline, owner, ids, ttl, complete)
 
 
 class ContentCache(Backend):

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from ..cursor import decode_cursor, encode_cursor
 from ..errors import NotFound, Unavailable
 from ..model import FeedItem, Page
-from ..ports import Timeline
+from ..ports import Timeline, TimelineSlice
 from ..validation import check_id, check_limit
 from .deps import Deps
 from .graph import GraphService
@@ -90,8 +90,9 @@ class FeedService:
     def rebuild(self, user_id: int) -> int:
         """Rebuild the user's cached home feed from the store; returns its length. Raises NotFound."""
         check_id(user_id, "user")
-        full = self._home_loader(user_id, self._graph.pull_authors(user_id))(None, self._deps.settings.feed_max_len)
-        self._deps.timelines.replace(Timeline.HOME, user_id, full, self._ttl)
+        max_len = self._deps.settings.feed_max_len
+        full = self._home_loader(user_id, self._graph.pull_authors(user_id))(None, max_len)
+        self._deps.timelines.replace(Timeline.HOME, user_id, full, self._ttl, complete=len(full) < max_len)
         return len(full)
 
     def materialise(self, timeline: Timeline, post_ids: Mapping[int, Sequence[int]]) -> None:
@@ -155,24 +156,25 @@ class FeedService:
         self,
         timeline: Timeline,
         owner: int,
-        ids: list[int] | None,
+        cached: TimelineSlice | None,
         before: int | None,
         n: int,
         load: Loader,
         notes: ReadNotes,
     ) -> list[int]:
-        """Rebuild a missed timeline from the store, or top up a short one (if the store is
-        down, a cached timeline is served as it is, marked degraded)."""
+        """Rebuild a missed timeline from the store, or top up a short one that is not complete
+        (if the store is down, a cached timeline is served as it is, marked degraded)."""
         d = self._deps
-        d.stats.incr("timeline_misses" if ids is None else "timeline_hits")
-        if ids is None:
-            full = load(None, d.settings.feed_max_len)
-            if not d.cache_best_effort(d.timelines.replace, timeline, owner, full, self._ttl):
+        d.stats.incr("timeline_misses" if cached is None else "timeline_hits")
+        if cached is None:
+            max_len = d.settings.feed_max_len
+            full = load(None, max_len)
+            complete = len(full) < max_len  # the store has no more than this
+            if not d.cache_best_effort(d.timelines.replace, timeline, owner, full, self._ttl, complete):
                 notes.degraded = True
-            ids = [i for i in full if before is None or i < before][:n]
-            if len(full) < d.settings.feed_max_len:
-                return ids  # the store has no more than this
-        if len(ids) < n:
+            cached = TimelineSlice([i for i in full if before is None or i < before][:n], complete)
+        ids = cached.ids
+        if len(ids) < n and not cached.complete:
             try:
                 ids += d.store_breaker.call(load, ids[-1] if ids else before, n - len(ids))
             except Unavailable:

@@ -15,7 +15,7 @@ from typing import Self
 import attrs
 
 from ...errors import InvalidInput
-from ...ports.caches import ContentCache, RateDecision, RateLimiter, Timeline, TimelineCache
+from ...ports.caches import ContentCache, RateDecision, RateLimiter, Timeline, TimelineCache, TimelineSlice
 from ...settings import Settings
 from ._cache_gcra import gcra
 
@@ -28,6 +28,7 @@ _SWEEP_EVERY = 60.0
 class _Feed:
     ids: list[int]  # ascending, unique
     expires_at: float
+    complete: bool
 
 
 class MemoryCache(TimelineCache, ContentCache, RateLimiter):
@@ -68,7 +69,9 @@ class MemoryCache(TimelineCache, ContentCache, RateLimiter):
 
     # -- TimelineCache --------------------------------------------------------------------
 
-    def add(self, timeline: Timeline, owner_ids: Sequence[int], post_ids: Sequence[int], max_len: int) -> int:
+    def add(
+        self, timeline: Timeline, owner_ids: Sequence[int], post_ids: Sequence[int], max_len: int, partial: bool = False
+    ) -> int:
         posts = sorted(set(post_ids))
         with self._lock:
             now = self._now()
@@ -84,23 +87,27 @@ class MemoryCache(TimelineCache, ContentCache, RateLimiter):
                         feed.ids.insert(i, post_id)
                 if len(feed.ids) > max_len:
                     del feed.ids[: len(feed.ids) - max_len]
+                    feed.complete = False
+                feed.complete = feed.complete and not partial
             return updated
 
-    def range(self, timeline: Timeline, owner_id: int, before: int | None, limit: int) -> list[int] | None:
+    def range(self, timeline: Timeline, owner_id: int, before: int | None, limit: int) -> TimelineSlice | None:
         with self._lock:
             feed = self._feed(timeline, owner_id, self._now())
             if feed is None:
                 return None
             end = len(feed.ids) if before is None else bisect.bisect_left(feed.ids, before)
-            return feed.ids[max(0, end - max(0, limit)) : end][::-1]
+            return TimelineSlice(feed.ids[max(0, end - max(0, limit)) : end][::-1], feed.complete)
 
-    def replace(self, timeline: Timeline, owner_id: int, post_ids: Sequence[int], ttl: float) -> None:
+    def replace(
+        self, timeline: Timeline, owner_id: int, post_ids: Sequence[int], ttl: float, complete: bool = False
+    ) -> None:
         with self._lock:
             now = self._now()
             if ttl <= 0:
                 self._feeds.pop((timeline, owner_id), None)
             else:
-                self._feeds[(timeline, owner_id)] = _Feed(sorted(set(post_ids)), now + ttl)
+                self._feeds[(timeline, owner_id)] = _Feed(sorted(set(post_ids)), now + ttl, complete)
 
     def remove(self, timeline: Timeline, owner_ids: Sequence[int], post_ids: Sequence[int]) -> None:
         gone = set(post_ids)

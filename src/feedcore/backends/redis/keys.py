@@ -7,10 +7,13 @@ import attrs
 
 from ...ports.caches import Timeline
 
-__all__ = ["SENTINEL", "Keys", "member"]
+__all__ = ["COMPLETE", "PARTIAL", "Keys", "member"]
 
-SENTINEL = b"0"
-"""The member (score 0) that marks a timeline as materialised, even when it holds no posts."""
+PARTIAL = b"0"
+"""The sentinel member (score 0) that marks a timeline as materialised, even when it holds no
+posts; this one says the store may have older posts than the timeline holds."""
+COMPLETE = b"c"
+"""The sentinel of a timeline that holds every post the store has for it."""
 
 
 def member(post_id: int) -> str:

@@ -24,9 +24,11 @@ class Script:
         return hashlib.sha1(self.source.encode()).hexdigest()
 
 
-# KEYS: timelines. ARGV[1]: max_len; ARGV[2..]: score, member pairs (at most a few thousand).
-# Only existing (materialised) timelines are touched. Rank 0 is the sentinel (score 0), so
-# trimming removes ranks 1 .. -(max_len + 1): the oldest posts beyond max_len.
+# KEYS: timelines. ARGV[1]: max_len; ARGV[2]: "1" if the batch is partial; ARGV[3..]: score,
+# member pairs (at most a few thousand). Only existing (materialised) timelines are touched.
+# Rank 0 is the sentinel (score 0: keys.COMPLETE 'c' or keys.PARTIAL '0'), so trimming removes ranks
+# 1 .. -(max_len + 1): the oldest posts beyond max_len; a timeline that loses posts to trimming,
+# or takes a partial batch, trades its COMPLETE sentinel for PARTIAL.
 ADD = Script(
     "add",
     """
@@ -34,9 +36,12 @@ local stop = -(tonumber(ARGV[1]) + 1)
 local n = 0
 for _, key in ipairs(KEYS) do
   if redis.call('EXISTS', key) == 1 then
-    if #ARGV > 1 then
-      redis.call('ZADD', key, unpack(ARGV, 2))
-      redis.call('ZREMRANGEBYRANK', key, 1, stop)
+    if #ARGV > 2 then
+      redis.call('ZADD', key, unpack(ARGV, 3))
+      local trimmed = redis.call('ZREMRANGEBYRANK', key, 1, stop)
+      if (trimmed > 0 or ARGV[2] == '1') and redis.call('ZREM', key, 'c') == 1 then
+        redis.call('ZADD', key, 0, '0')
+      end
     end
     n = n + 1
   end
@@ -63,9 +68,9 @@ return 1
 
 # KEYS: timelines (one hash slot). ARGV[1]: max score (inclusive, "+inf" for no bound);
 # ARGV[2]: members must sort below this ("" for no bound); ARGV[3]: limit; ARGV[4]: a TTL in ms
-# to refresh on each materialised timeline ("" to leave it). Returns, per key, its members newest
-# first, or 0 if it is not materialised. Scores round 63-bit ids, so the score bound is inclusive
-# and the exact cut is by member.
+# to refresh on each materialised timeline ("" to leave it). Returns, per key, 0 if it is not
+# materialised, else {1 if complete else 0, members newest first...}. Scores round 63-bit ids,
+# so the score bound is inclusive and the exact cut is by member.
 RANGE = Script(
     "range",
     """
@@ -77,15 +82,15 @@ for k, key in ipairs(KEYS) do
     replies[k] = 0
   else
     if ARGV[4] ~= '' then redis.call('PEXPIRE', key, ARGV[4]) end
-    local out = {}
+    local out = {redis.call('ZSCORE', key, 'c') and 1 or 0}
     local offset = 0
     local batch = limit + 16
-    while #out < limit do
+    while #out <= limit do
       local page = redis.call('ZREVRANGEBYSCORE', key, ARGV[1], '(0', 'LIMIT', offset, batch)
       for _, m in ipairs(page) do
         if before == '' or m < before then
           out[#out + 1] = m
-          if #out == limit then break end
+          if #out > limit then break end
         end
       end
       if #page < batch then break end

@@ -10,9 +10,9 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from ...ports.caches import Timeline, TimelineCache
+from ...ports.caches import Timeline, TimelineCache, TimelineSlice
 from .client import RedisConnection, translated
-from .keys import SENTINEL, Keys, member
+from .keys import COMPLETE, PARTIAL, Keys, member
 from .scripts import ADD, RANGE, REPLACE
 
 __all__ = ["RedisTimelines"]
@@ -33,6 +33,10 @@ def _chunks(items: Sequence[Any], size: int) -> list[Sequence[Any]]:
     return [items[i : i + size] for i in range(0, len(items), size)] or [items[:0]]
 
 
+def _sentinel(complete: bool) -> bytes:
+    return COMPLETE if complete else PARTIAL
+
+
 def ttl_ms(ttl: float) -> int:
     """A TTL in whole milliseconds, at least 1 (Redis rejects 0)."""
     return max(1, math.ceil(ttl * 1000))
@@ -41,7 +45,9 @@ def ttl_ms(ttl: float) -> int:
 class RedisTimelines(RedisConnection, TimelineCache):
     _keys: Keys
 
-    def add(self, timeline: Timeline, owner_ids: Sequence[int], post_ids: Sequence[int], max_len: int) -> int:
+    def add(
+        self, timeline: Timeline, owner_ids: Sequence[int], post_ids: Sequence[int], max_len: int, partial: bool = False
+    ) -> int:
         """One script call per chunk of keys (per hash slot in cluster mode), all pipelined."""
         keys = [self._keys.timeline(timeline, owner) for owner in dict.fromkeys(owner_ids)]
         if not keys:
@@ -52,22 +58,24 @@ class RedisTimelines(RedisConnection, TimelineCache):
         def build(pipe: Any) -> None:
             for chunk in key_chunks:
                 for args in post_chunks:  # (cluster pipelines refuse .evalsha(), not the command)
-                    pipe.execute_command("EVALSHA", ADD.sha, len(chunk), *chunk, max_len, *args)
+                    pipe.execute_command("EVALSHA", ADD.sha, len(chunk), *chunk, max_len, int(partial), *args)
 
         with translated("timeline add"):
             counts = self._pipelined(build)
         return sum(int(c) for c in counts[:: len(post_chunks)])  # each key chunk counted once
 
-    def range(self, timeline: Timeline, owner_id: int, before: int | None, limit: int) -> list[int] | None:
+    def range(self, timeline: Timeline, owner_id: int, before: int | None, limit: int) -> TimelineSlice | None:
         return self.range_many([(timeline, owner_id)], before, limit)[0]
 
-    def replace(self, timeline: Timeline, owner_id: int, post_ids: Sequence[int], ttl: float) -> None:
+    def replace(
+        self, timeline: Timeline, owner_id: int, post_ids: Sequence[int], ttl: float, complete: bool = False
+    ) -> None:
         key = self._keys.timeline(timeline, owner_id)
         with translated("timeline replace"):
             if ttl <= 0:
                 self._client.delete(key)
                 return
-            self._call(REPLACE, [key], [ttl_ms(ttl), 0, SENTINEL, *_pairs(post_ids)])
+            self._call(REPLACE, [key], [ttl_ms(ttl), 0, _sentinel(complete), *_pairs(post_ids)])
 
     def remove(self, timeline: Timeline, owner_ids: Sequence[int], post_ids: Sequence[int]) -> None:
         members = [member(p) for p in post_ids]
@@ -87,7 +95,7 @@ class RedisTimelines(RedisConnection, TimelineCache):
 
     def range_many(
         self, timelines: Sequence[tuple[Timeline, int]], before: int | None, limit: int, ttl: float | None = None
-    ) -> list[list[int] | None]:
+    ) -> list[TimelineSlice | None]:
         """One RANGE script call over every timeline (in cluster mode, one per hash slot, pipelined);
         the TTL refresh happens in the same call."""
         if not timelines:
@@ -108,9 +116,14 @@ class RedisTimelines(RedisConnection, TimelineCache):
                 replies = {}
                 for group, reply in zip(groups, self._pipelined(build), strict=True):
                     replies.update(zip(group, reply, strict=True))
-        return [None if isinstance(r, int) else [int(m) for m in r] for r in map(replies.__getitem__, keys)]
+        return [
+            None if isinstance(r, int) else TimelineSlice([int(m) for m in r[1:]], r[0] == 1)
+            for r in map(replies.__getitem__, keys)
+        ]
 
-    def replace_many(self, timeline: Timeline, post_ids: Mapping[int, Sequence[int]], ttl: float) -> None:
+    def replace_many(
+        self, timeline: Timeline, post_ids: Mapping[int, Sequence[int]], ttl: float, complete: bool = False
+    ) -> None:
         """Pipelined REPLACE script calls, a few hundred timelines per round trip."""
         owners = list(post_ids)
         if ttl <= 0:
@@ -119,13 +132,13 @@ class RedisTimelines(RedisConnection, TimelineCache):
                     with translated("timeline replace"):
                         self._client.delete(*[self._keys.timeline(timeline, o) for o in part])
             return
-        px = ttl_ms(ttl)
+        px, sentinel = ttl_ms(ttl), _sentinel(complete)
         for part in _chunks(owners, _REPLACES_PER_PIPELINE):
 
             def build(pipe: Any, part: Sequence[int] = part) -> None:
                 for owner in part:
                     key = self._keys.timeline(timeline, owner)
-                    pipe.execute_command("EVALSHA", REPLACE.sha, 1, key, px, 0, SENTINEL, *_pairs(post_ids[owner]))
+                    pipe.execute_command("EVALSHA", REPLACE.sha, 1, key, px, 0, sentinel, *_pairs(post_ids[owner]))
 
             with translated("timeline replace"):
                 self._pipelined(build)
