@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
+from ... import blocking
 from ...errors import Conflict, InvalidInput, NotFound, Unavailable
 from ...events import Event
 from ...ids import shard_of
@@ -66,12 +67,14 @@ class SqlBase:
     @contextlib.contextmanager
     def _read(self, db: int, what: str, replica: bool = False) -> Iterator[sa.Connection]:
         """A connection to database ``db`` (a replica if asked and configured) for reading."""
+        blocking.check(what)
         with translate_errors(what), self._shards.engine(db, replica).connect() as conn:
             yield conn
 
     @contextlib.contextmanager
     def _write(self, db: int, what: str) -> Iterator[sa.Connection]:
         """A transaction on primary ``db``: committed if the block returns, rolled back if it raises."""
+        blocking.check(what)
         with translate_errors(what), self._shards.engine(db).connect() as conn:
             conn.execution_options(**{WRITE_OPTION: True})
             with conn.begin():
@@ -80,6 +83,7 @@ class SqlBase:
     def _execute_alone(self, db: int, what: str, statement: sa.Executable, params: dict[str, Any]) -> Any:
         """Run one statement that is atomic by itself in autocommit (no BEGIN and COMMIT round
         trips); returns its scalar result."""
+        blocking.check(what)
         with translate_errors(what), self._shards.engine(db).connect() as conn:
             conn.execution_options(isolation_level="AUTOCOMMIT")
             return conn.execute(statement, params).scalar_one()
