@@ -205,3 +205,17 @@ def test_feeds_come_from_the_store_while_the_cache_is_down(tmp_path, clock) -> N
         rest = platform.feeds.home(bob.id, limit=2, cursor=page.next_cursor)
         assert [i.post.id for i in rest.items] == [posts[0].id] and rest.next_cursor is None
         assert platform.users.get(bob.id).following_count == 1
+
+
+def test_warming_caches_what_the_next_read_needs(platform: Platform) -> None:
+    from feedcore import blocking
+
+    alice, bob, carol = users(platform, "alice", "bob", "carol")
+    platform.graph.follow(bob.id, alice.id)
+    platform.graph.follow(carol.id, alice.id)
+    post = platform.posts.create(alice.id, text="warm me")
+    platform.drain()
+    assert platform.feeds.warm([bob.id, carol.id]) == 2
+    with blocking.forbidden():  # the next reads need nothing from the store
+        assert [i.post.id for i in platform.feeds.home(bob.id).items] == [post.id]
+        assert [i.post.id for i in platform.feeds.home(carol.id).items] == [post.id]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 
 from ..cursor import decode_cursor, encode_cursor
 from ..errors import NotFound, Unavailable
@@ -22,6 +23,9 @@ from .hydration import Hydrator, ReadNotes
 __all__ = ["FeedService"]
 
 Loader = Callable[[int | None, int], list[int]]
+
+WARM_PAGE = 20
+"""Feed items :meth:`FeedService.warm` reads per user (the default page size of the API)."""
 
 
 def _take_unique(streams: Iterable[list[int]], n: int) -> list[int]:
@@ -95,11 +99,25 @@ class FeedService:
         self._deps.timelines.replace(Timeline.HOME, user_id, full, self._ttl, complete=len(full) < max_len)
         return len(full)
 
-    def materialise(self, timeline: Timeline, post_ids: Mapping[int, Sequence[int]]) -> None:
+    def materialise(self, timeline: Timeline, post_ids: Mapping[int, Sequence[int]], complete: bool = False) -> None:
         """Set the cached ``timeline`` of each owner to its post ids (newest first; an empty
-        list is a materialised empty feed), kept ``inactive_days``. For bulk loading: fan-out
-        writes only materialised home feeds."""
-        self._deps.timelines.replace_many(timeline, post_ids, self._ttl)
+        list is a materialised empty feed), kept ``inactive_days``; ``complete`` if the lists
+        hold every post the store has for them. For bulk loading: fan-out writes only
+        materialised home feeds."""
+        self._deps.timelines.replace_many(timeline, post_ids, self._ttl, complete)
+
+    def warm(self, user_ids: Iterable[int], threads: int = 4, progress: Callable[[int], object] | None = None) -> int:
+        """Read the first page of each user's home feed, as the user, so that what the next
+        read needs is cached: the feed, its posts, their authors' cards, the user's like flags
+        and pull-author list (after a bulk load, or when a cache starts empty). ``progress`` is
+        told how many users each step covered. Returns how many feeds were read."""
+        done = 0
+        with ThreadPoolExecutor(max(1, threads)) as pool:
+            for _ in pool.map(lambda u: self.home(u, WARM_PAGE), user_ids):
+                done += 1
+                if progress is not None:
+                    progress(1)
+        return done
 
     def _page(
         self, next_ids: Loader, before: int | None, limit: int, viewer_id: int | None, notes: ReadNotes
