@@ -7,4 +7,5 @@ pytest_plugins = [
     "tests.fixtures.buses",
     "tests.fixtures.media",
     "tests.fixtures.platforms",
+    "tests.fixtures.browser",
 ]

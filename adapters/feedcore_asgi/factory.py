@@ -13,10 +13,12 @@ from starlette.routing import BaseRoute
 from feedcore import Platform, Settings
 
 from . import routes_accounts, routes_ops, routes_posts, routes_users
+from .cors import cors_middleware
 from .errors import http_exception_handler, unexpected_error_handler
 from .metrics import Metrics
 from .observe import ObserveMiddleware
 from .runtime import PlatformHolder, blocking
+from .spa import WebClient
 
 __all__ = ["ROUTES", "create_app"]
 
@@ -27,6 +29,10 @@ def create_app(platform: Platform | None = None, settings: Settings | None = Non
     """The feedcore HTTP API over ``platform`` (left open: the caller closes it), or over a
     platform opened from ``settings`` (else ``FEEDCORE_*`` variables) at startup, or on the
     first request when the server runs no lifespan, and closed at shutdown."""
+    if platform is not None:
+        settings = platform.settings
+    elif settings is None:
+        settings = Settings.from_env()
     holder = PlatformHolder(platform, settings)
     metrics = Metrics(holder)
 
@@ -40,10 +46,11 @@ def create_app(platform: Platform | None = None, settings: Settings | None = Non
 
     app = Starlette(
         routes=ROUTES,
-        middleware=[Middleware(ObserveMiddleware, metrics=metrics)],
+        middleware=[*cors_middleware(settings), Middleware(ObserveMiddleware, metrics=metrics)],
         exception_handlers={HTTPException: http_exception_handler, Exception: unexpected_error_handler},
         lifespan=lifespan,
     )
+    app.router.default = WebClient(app.router.default)  # the web client, for unmatched GETs
     app.state.holder = holder
     app.state.metrics = metrics
     return app

@@ -87,6 +87,9 @@ class Settings:
     max_json_bytes: int = 64 * 1024
     rate_limit: str = "100/minute"
     anonymous_rate_limit: str = "300/minute"
+    cors_origins: str = ""
+    """Origins whose browser pages may call the HTTP API, separated by whitespace or commas
+    (``*`` for any); none by default. Tokens travel in the Authorization header, never cookies."""
 
     inline_dispatch: bool | None = None
     """Relay and handle events in this process, in a dispatcher thread woken by each write
@@ -104,6 +107,10 @@ class Settings:
     @property
     def resolved_media_url(self) -> str:
         return self.media_url or Path(self.data_dir, "media").absolute().as_uri()
+
+    @property
+    def cors_origin_list(self) -> list[str]:
+        return _split_urls(self.cors_origins)
 
     @property
     def database_urls(self) -> list[str]:
