@@ -1,4 +1,4 @@
-import { useRef, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { Link } from "wouter";
 import {
   MAX_POST_LENGTH,
@@ -35,6 +35,11 @@ export function PostCard({ item, standalone = false, onChange, onDelete }: Props
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const pending = useRef(false);
+  useEffect(() => {
+    // a reloaded feed brings the server's numbers
+    setLiked(item.liked_by_me);
+    setLikes(item.like_count);
+  }, [item.liked_by_me, item.like_count]);
   const titleId = `post-${post.id}-author`;
   const own = me?.id === author.id;
 
@@ -131,12 +136,14 @@ export function PostCard({ item, standalone = false, onChange, onDelete }: Props
           type="button"
           className={`like${liked ? " on" : ""}`}
           aria-pressed={liked}
-          aria-label={`${liked ? "Unlike" : "Like"} (${likes} ${likes === 1 ? "like" : "likes"})`}
           onClick={toggleLike}
           disabled={!me}
           data-action="like"
         >
-          <Icon name="heart" /> <span className="count">{likes}</span>
+          <Icon name="heart" />
+          <span className="visually-hidden">Like, </span>
+          <span className="count">{likes}</span>
+          <span className="visually-hidden"> {likes === 1 ? "like" : "likes"}</span>
         </button>
         {standalone ? (
           <span className="comments-count">
