@@ -40,7 +40,7 @@ export class ApiError extends Error {
 
 export interface Session {
   accessToken: string;
-  refreshToken: string;
+  refreshToken: string | null; // null: the session ends when the access token expires
   expiresAt: number; // ms since the epoch
   user: User;
 }
@@ -129,13 +129,17 @@ async function ok<T>(result: Promise<{ data?: T; error?: unknown; response: Resp
 function startSession(tokens: Tokens, user: User): void {
   session.set({
     accessToken: tokens.access_token,
-    refreshToken: tokens.refresh_token,
+    refreshToken: tokens.refresh_token ?? null,
     expiresAt: Date.now() + tokens.expires_in * 1000,
     user,
   });
 }
 
 async function refresh(current: Session): Promise<void> {
+  if (!current.refreshToken) {
+    if (current.expiresAt <= Date.now()) session.set(null);
+    return;
+  }
   refreshing ??= ok(
     api.POST("/v1/auth/token", { body: { grant_type: "refresh_token", refresh_token: current.refreshToken } }),
   )
@@ -166,7 +170,8 @@ export async function signUp(handle: string, password: string, displayName: stri
 export async function logOut(): Promise<void> {
   const current = session.get();
   session.set(null);
-  if (current) await ok(api.POST("/v1/auth/revoke", { body: { token: current.refreshToken } })).catch(() => {});
+  const token = current?.refreshToken ?? current?.accessToken;
+  if (token) await ok(api.POST("/v1/auth/revoke", { body: { token } })).catch(() => {});
 }
 
 export async function updateProfile(displayName: string, bio: string): Promise<User> {

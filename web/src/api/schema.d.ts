@@ -2959,7 +2959,8 @@ export interface components {
             /** @constant */
             token_type: "Bearer";
             expires_in: number;
-            refresh_token: string;
+            scope: string;
+            refresh_token?: string;
         };
         UserPage: {
             items: components["schemas"]["User"][];
