@@ -51,7 +51,14 @@ class Settings:
     database_url: str | None = None
     """One URL, or several separated by whitespace or commas: one per physical database."""
     database_replica_urls: str | None = None
-    """Replica URLs in the same order as ``database_url`` (optional; stale-tolerant reads)."""
+    """Streaming-replica URLs in the same order as ``database_url`` (optional), several of one
+    database separated by ``|``. They serve follower lists and posts by authors (feed rebuilds,
+    fan-out, timelines), each read only once the replica has every write committed before it."""
+    database_replica_max_lag: float = attrs.field(default=0.1, validator=_positive)
+    """Seconds a read waits for a replica to replay what the primary had when the read began;
+    a replica that has not by then is skipped and the read goes to the primary."""
+    database_replica_retry: float = attrs.field(default=5.0, validator=_positive)
+    """Seconds a replica that lagged or failed is skipped before a read tries it again."""
     logical_shards: int = attrs.field(default=16, validator=_positive)
     database_pool_size: int = attrs.field(default=10, validator=_positive)
     cache_url: str = "memory://"

@@ -32,11 +32,13 @@ def test_postgres_urls_mean_psycopg(url):
     assert normalize_url(url).drivername == "postgresql+psycopg"
 
 
-def test_unknown_drivers_and_mismatched_replicas_are_configuration_errors():
+def test_unknown_drivers_and_mismatched_replicas_are_configuration_errors(tmp_path):
     with pytest.raises(ConfigurationError):
         normalize_url("mysql://u@h/db")
     with pytest.raises(ConfigurationError):
         SqlStore(["postgresql://u@h/a", "postgresql://u@h/b"], replica_urls=["postgresql://u@h/r"])
+    with pytest.raises(ConfigurationError, match="need PostgreSQL"):
+        SqlStore([f"sqlite:///{tmp_path / 'f.db'}"], replica_urls=["postgresql://u@h/r"])
 
 
 def test_sqlite_creates_its_directory_and_runs_in_wal_mode(tmp_path):

@@ -3,20 +3,20 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
 from ... import blocking
-from ...errors import Conflict, InvalidInput, NotFound, Unavailable
 from ...events import Event
 from ...ids import shard_of
+from ._errors import translate_errors
 from .schema import outbox, users
 from .shards import WRITE_OPTION, ShardMap
 
-__all__ = ["SqlBase", "chunks", "translate_errors"]
+__all__ = ["SqlBase", "chunks", "scalars_of", "translate_errors"]
 
 T = TypeVar("T")
 
@@ -29,22 +29,9 @@ def chunks(items: Sequence[T], size: int = IN_CHUNK) -> Iterator[Sequence[T]]:
         yield items[start : start + size]
 
 
-@contextlib.contextmanager
-def translate_errors(what: str) -> Iterator[None]:
-    """Turn SQLAlchemy and driver errors into feedcore's; other exceptions pass unchanged."""
-    try:
-        yield
-    except sa.exc.IntegrityError as exc:
-        code = getattr(exc.orig, "sqlstate", None)
-        if code == "23503" or "FOREIGN KEY" in str(exc.orig):
-            raise NotFound(f"{what}: a row it refers to does not exist") from exc
-        raise Conflict(f"{what}: it clashes with an existing row") from exc
-    except sa.exc.DataError as exc:
-        raise InvalidInput(f"{what}: a value does not fit its column") from exc
-    except sa.exc.SQLAlchemyError as exc:  # OperationalError, InterfaceError, pool TimeoutError, ...
-        raise Unavailable(
-            f"{what}: the database failed ({type(exc.orig if isinstance(exc, sa.exc.DBAPIError) else exc).__name__})"
-        ) from exc
+def scalars_of(queries: Sequence[sa.Executable]) -> Callable[[sa.Connection], list[Any]]:
+    """A read that runs ``queries`` in turn and returns their first columns, concatenated."""
+    return lambda conn: [value for query in queries for value in conn.execute(query).scalars()]
 
 
 def outbox_row(event: Event, shard: int) -> dict[str, Any]:
@@ -65,11 +52,17 @@ class SqlBase:
     _shards: ShardMap
 
     @contextlib.contextmanager
-    def _read(self, db: int, what: str, replica: bool = False) -> Iterator[sa.Connection]:
-        """A connection to database ``db`` (a replica if asked and configured) for reading."""
+    def _read(self, db: int, what: str) -> Iterator[sa.Connection]:
+        """A connection to primary ``db`` for reading."""
         blocking.check(what)
-        with translate_errors(what), self._shards.engine(db, replica).connect() as conn:
+        with translate_errors(what), self._shards.engine(db).connect() as conn:
             yield conn
+
+    def _read_replica(self, db: int, what: str, query: Callable[[sa.Connection], T]) -> T:
+        """``query(connection)`` on a replica of ``db`` that has every write committed before
+        the call began, else on the primary (see :mod:`.replicas`)."""
+        blocking.check(what)
+        return self._shards.replicas[db].read(what, query)
 
     @contextlib.contextmanager
     def _write(self, db: int, what: str) -> Iterator[sa.Connection]:

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from ...events import Event
 from ...ports import GraphStore
-from ._base import SqlBase
+from ._base import SqlBase, scalars_of
 from .schema import followers, follows
 
 __all__ = ["SqlGraph", "edge_page_query"]
@@ -91,7 +91,5 @@ class SqlGraph(SqlBase, GraphStore):
             )
 
     def followers(self, user_id: int, after: int | None, limit: int) -> list[int]:
-        with self._read(self._shards.db_of(user_id), "followers", replica=True) as conn:
-            return list(
-                conn.execute(edge_page_query(followers, "followee_id", "follower_id", user_id, after, limit)).scalars()
-            )
+        query = edge_page_query(followers, "followee_id", "follower_id", user_id, after, limit)
+        return self._read_replica(self._shards.db_of(user_id), "followers", scalars_of([query]))

@@ -16,7 +16,7 @@ from ...events import Event
 from ...ids import shard_of
 from ...model import Media, MediaRef, Post
 from ...ports import PostStore
-from ._base import SqlBase, chunks, outbox_row
+from ._base import SqlBase, chunks, outbox_row, scalars_of
 from .schema import comments, likes, media, outbox, posts, users
 
 __all__ = ["SqlPosts", "post_from_row", "posts_by_authors_query"]
@@ -172,9 +172,8 @@ class SqlPosts(SqlBase, PostStore):
             return []
         found: list[int] = []
         for db, group in self._shards.group(author_ids).items():
-            with self._read(db, "posts by authors", replica=True) as conn:
-                for part in chunks(group):
-                    found += conn.execute(posts_by_authors_query(part, before, limit, self._shards.dialect)).scalars()
+            queries = [posts_by_authors_query(part, before, limit, self._shards.dialect) for part in chunks(group)]
+            found += self._read_replica(db, "posts by authors", scalars_of(queries))
         return heapq.nlargest(limit, found)
 
     def recount_interactions(self, post_ids: Iterable[int]) -> None:

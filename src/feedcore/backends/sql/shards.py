@@ -1,8 +1,9 @@
 """The shard map: N logical shards over M physical databases, with optional replicas.
 
 A row's logical shard is :func:`feedcore.ids.shard_of` of its id; its database is
-``shard % len(databases)``. Replicas, when configured, come in the same order as the
-primaries and serve only stale-tolerant reads.
+``shard % len(databases)``. Replicas, when configured, come in the same order as the primaries,
+several of one primary separated by ``|``, and serve the reads that may go to a replica under
+an LSN fence (see :mod:`.replicas`). Replicas need PostgreSQL.
 
 Connection pooling
 ------------------
@@ -40,6 +41,7 @@ from sqlalchemy.pool import StaticPool
 
 from ...errors import ConfigurationError
 from ...ids import database_of
+from .replicas import ReplicaSet
 
 __all__ = ["WRITE_OPTION", "ShardMap", "create_engine", "normalize_url", "split_urls"]
 
@@ -131,15 +133,38 @@ def _sqlite_engine(url: URL, pool_size: int) -> sa.Engine:
 class ShardMap:
     """Engines for the primaries (and replicas), and which database holds which shard."""
 
-    def __init__(self, urls: list[str], replica_urls: list[str], pool_size: int) -> None:
+    def __init__(
+        self,
+        urls: list[str],
+        replica_urls: list[str],
+        pool_size: int,
+        *,
+        replica_max_lag: float = 0.1,
+        replica_retry: float = 5.0,
+    ) -> None:
+        """``replica_urls``: none, or one entry per database in the same order, each the URLs of
+        that database's replicas separated by ``|``. Raises ConfigurationError."""
         if not urls:
             raise ConfigurationError("the SQL store needs at least one database URL")
         if replica_urls and len(replica_urls) != len(urls):
             raise ConfigurationError(
-                f"{len(replica_urls)} replica URLs for {len(urls)} databases; give one per database, in the same order"
+                f"{len(replica_urls)} replica entries for {len(urls)} databases; give one per database "
+                "(several replicas of one database separated by '|'), in the same order"
             )
+        if replica_urls and normalize_url(urls[0]).get_backend_name() != "postgresql":
+            raise ConfigurationError("read replicas need PostgreSQL (streaming replication)")
         self.primaries = [create_engine(u, pool_size) for u in urls]
-        self.replicas = [create_engine(u, pool_size) for u in replica_urls] or self.primaries
+        groups = [[u for u in entry.split("|") if u] for entry in replica_urls] or [[] for _ in urls]
+        self.replicas = [
+            ReplicaSet(
+                db,
+                primary,
+                [create_engine(u, pool_size) for u in group],
+                max_lag=replica_max_lag,
+                retry=replica_retry,
+            )
+            for db, (primary, group) in enumerate(zip(self.primaries, groups, strict=True))
+        ]
 
     def __len__(self) -> int:
         return len(self.primaries)
@@ -163,12 +188,13 @@ class ShardMap:
             groups[self.db_of(id_)].append(id_)
         return groups
 
-    def engine(self, db: int, replica: bool = False) -> sa.Engine:
-        return (self.replicas if replica else self.primaries)[db]
+    def engine(self, db: int) -> sa.Engine:
+        """The primary of database ``db``."""
+        return self.primaries[db]
 
     def engines(self) -> list[sa.Engine]:
-        """Every distinct engine, primaries first."""
-        return list({id(e): e for e in self.primaries + self.replicas}.values())
+        """Every engine, primaries first."""
+        return self.primaries + [e for group in self.replicas for e in group.engines]
 
     def dispose(self) -> None:
         for engine in self.engines():

@@ -15,6 +15,7 @@ from .interactions import SqlInteractions
 from .migrate import upgrade
 from .outbox import SqlOutbox
 from .posts import SqlPosts
+from .replicas import ReplicaStatus
 from .shards import ShardMap, split_urls
 from .users import SqlUsers
 
@@ -26,9 +27,12 @@ class SqlStore(SqlUsers, SqlPosts, SqlGraph, SqlInteractions, SqlOutbox, SqlAuth
     CodeStore and BulkLoader over one or more databases.
 
     ``urls`` are the physical databases in shard-map order (logical shard ``s`` lives on
-    ``urls[s % len(urls)]``); ``replica_urls``, if given, one per database in the same order.
-    Building a store connects to nothing and leaves the schema alone: call :meth:`migrate`.
-    Thread-safe.
+    ``urls[s % len(urls)]``); ``replica_urls``, if given, one entry per database in the same
+    order, each the URLs of its streaming replicas separated by ``|``. Follower lists and posts
+    by authors are read from a replica that has caught up with the primary as of the read, within
+    ``replica_max_lag`` seconds; one that has not is skipped for ``replica_retry`` seconds (see
+    :mod:`.replicas`). Building a store connects to nothing and leaves the schema alone: call
+    :meth:`migrate`. Thread-safe.
     """
 
     def __init__(
@@ -38,8 +42,12 @@ class SqlStore(SqlUsers, SqlPosts, SqlGraph, SqlInteractions, SqlOutbox, SqlAuth
         replica_urls: list[str] | None = None,
         logical_shards: int = 16,
         pool_size: int = 10,
+        replica_max_lag: float = 0.1,
+        replica_retry: float = 5.0,
     ) -> None:
-        self._shards = ShardMap(urls, replica_urls or [], pool_size)
+        self._shards = ShardMap(
+            urls, replica_urls or [], pool_size, replica_max_lag=replica_max_lag, replica_retry=replica_retry
+        )
         self._logical_shards = logical_shards
         self._closed = False
         self._relay_turn = threading.Lock()
@@ -53,6 +61,8 @@ class SqlStore(SqlUsers, SqlPosts, SqlGraph, SqlInteractions, SqlOutbox, SqlAuth
             replica_urls=settings.replica_urls,
             logical_shards=settings.logical_shards,
             pool_size=settings.database_pool_size,
+            replica_max_lag=settings.database_replica_max_lag,
+            replica_retry=settings.database_replica_retry,
         )
 
     @property
@@ -70,9 +80,15 @@ class SqlStore(SqlUsers, SqlPosts, SqlGraph, SqlInteractions, SqlOutbox, SqlAuth
             upgrade(engine)
 
     def check(self) -> None:
-        for engine in self._shards.engines():
+        """Raise Unavailable unless every primary answers (a replica that does not is skipped
+        by reads: see :meth:`replica_status`)."""
+        for engine in self._shards.primaries:
             with translate_errors("check"), engine.connect() as conn:
                 conn.execute(sa.text("SELECT 1"))
+
+    def replica_status(self) -> list[ReplicaStatus]:
+        """Each replica's reads served and skipped so far, and whether reads use it now."""
+        return [status for group in self._shards.replicas for status in group.status()]
 
     def close(self) -> None:
         if not self._closed:
