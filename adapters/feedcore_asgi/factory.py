@@ -12,7 +12,7 @@ from starlette.routing import BaseRoute
 
 from feedcore import Platform, Settings
 
-from . import routes_accounts, routes_ops, routes_posts, routes_users
+from . import oauth, routes_accounts, routes_ops, routes_posts, routes_users
 from .cors import cors_middleware
 from .errors import http_exception_handler, unexpected_error_handler
 from .metrics import Metrics
@@ -22,7 +22,13 @@ from .spa import WebClient
 
 __all__ = ["ROUTES", "create_app"]
 
-ROUTES: list[BaseRoute] = [*routes_accounts.ROUTES, *routes_users.ROUTES, *routes_posts.ROUTES, *routes_ops.ROUTES]
+ROUTES: list[BaseRoute] = [
+    *oauth.ROUTES,
+    *routes_accounts.ROUTES,
+    *routes_users.ROUTES,
+    *routes_posts.ROUTES,
+    *routes_ops.ROUTES,
+]
 
 
 def create_app(platform: Platform | None = None, settings: Settings | None = None) -> Starlette:

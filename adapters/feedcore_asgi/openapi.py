@@ -7,6 +7,7 @@ import functools
 from typing import Any
 
 from feedcore import __version__
+from feedcore.scopes import SCOPE_DESCRIPTIONS
 from feedcore.services.media import ACCEPTED_TYPES
 
 __all__ = ["openapi_document"]
@@ -102,11 +103,30 @@ _SCHEMAS: JSON = {
         closed=False,
     ),
     "TokenRequest": _obj(
-        {"grant_type": {"enum": ["password", "refresh_token"]}},
-        {"username": {"type": "string"}, "password": {"type": "string"}, "refresh_token": {"type": "string"}},
+        {"grant_type": {"enum": ["authorization_code", "refresh_token", "client_credentials", "password"]}},
+        {
+            name: {"type": "string"}
+            for name in (
+                "code",
+                "redirect_uri",
+                "code_verifier",
+                "refresh_token",
+                "username",
+                "password",
+                "scope",
+                "client_id",
+                "client_secret",
+            )
+        },
         closed=False,
     ),
-    "RevokeRequest": _obj({"token": {"type": "string"}}, closed=False),
+    "RevokeRequest": _obj({"token": {"type": "string"}}, {"token_type_hint": {"type": "string"}}, closed=False),
+    "OAuthError": _obj(
+        {"error": {"type": "string", "pattern": "^[a-z_]+$"}},
+        {"error_description": {"type": "string"}, "error_uri": {"type": "string"}},
+    ),
+    "Introspection": _obj({"active": {"type": "boolean"}}, closed=False),
+    "Metadata": _obj({"issuer": {"type": "string"}, "token_endpoint": {"type": "string"}}, closed=False),
     "ProfileUpdate": _obj(
         {},
         {"display_name": {"type": "string", "maxLength": 50}, "bio": {"type": "string", "maxLength": 160}},
@@ -239,23 +259,35 @@ _BODIES: dict[str, JSON] = {
 }
 
 
+def _oauth_op(summary: str, ok: str, body: str | None) -> JSON:
+    """An operation that speaks OAuth's wire format: RFC 6749 errors, no rate limit headers."""
+    flat = {"application/json": {"schema": _ref("OAuthError")}}
+    responses: JSON = {
+        "200": {"description": "Success.", "content": {"application/json": {"schema": _ref(ok)}}},
+        "400": {"description": "An RFC 6749 error.", "content": flat},
+        "401": {"description": "Client authentication failed (RFC 6749 section 5.2).", "content": flat},
+        "413": {"description": "Body larger than its limit.", "content": flat},
+        "429": {"description": "Too many failed sign-ins; see Retry-After.", "content": flat},
+        "503": {"description": "A backend is unavailable; retry later.", "content": flat},
+    }
+    if body is None:
+        return {"summary": summary, "responses": {"200": responses["200"]}}
+    return {"summary": summary, "responses": responses, "requestBody": {"required": True, "content": _BODIES[body]}}
+
+
 def _paths() -> JSON:
     post = ("post_id",)
     return {
         "/v1/users": {"post": _op("Register a user.", (201, "User"), auth="none", body="NewUser", errors=(409,))},
-        "/v1/auth/token": {
-            "post": _op(
-                "OAuth2 token endpoint (password or refresh_token grant).",
-                (200, "Tokens"),
-                auth="none",
-                body="TokenRequest",
-                errors=(401,),
-            )
-        },
+        "/v1/auth/token": {"post": _oauth_op("OAuth 2 token endpoint (RFC 6749).", "Tokens", "TokenRequest")},
         "/v1/auth/revoke": {
-            "post": _op(
-                "Revoke a refresh or access token (RFC 7009).", (200, "Empty"), auth="none", body="RevokeRequest"
-            )
+            "post": _oauth_op("Revoke a refresh or access token (RFC 7009).", "Empty", "RevokeRequest")
+        },
+        "/v1/auth/introspect": {
+            "post": _oauth_op("Introspect a token (RFC 7662; confidential clients).", "Introspection", "RevokeRequest")
+        },
+        "/.well-known/oauth-authorization-server": {
+            "get": _oauth_op("Authorization server metadata (RFC 8414).", "Metadata", None)
         },
         "/v1/me": {
             "get": _op("The caller's profile.", (200, "User"), auth="required", errors=(404,)),
@@ -410,6 +442,21 @@ def openapi_document() -> JSON:
         "paths": paths,
         "components": {
             "schemas": _SCHEMAS,
-            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}},
+            "securitySchemes": {
+                "bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"},
+                "oauth2": {
+                    "type": "oauth2",
+                    "flows": {
+                        "authorizationCode": {
+                            "authorizationUrl": "/v1/auth/authorize",
+                            "tokenUrl": "/v1/auth/token",
+                            "refreshUrl": "/v1/auth/token",
+                            "scopes": SCOPE_DESCRIPTIONS,
+                        },
+                        "clientCredentials": {"tokenUrl": "/v1/auth/token", "scopes": SCOPE_DESCRIPTIONS},
+                        "password": {"tokenUrl": "/v1/auth/token", "scopes": SCOPE_DESCRIPTIONS},
+                    },
+                },
+            },
         },
     }

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
-from feedcore.model import Comment, FeedItem, Media, MediaRef, Page, Post, Tokens, User, UserCard
+from feedcore.model import Comment, FeedItem, Media, MediaRef, Page, Post, User, UserCard
 
 __all__ = [
     "card_json",
@@ -16,7 +16,6 @@ __all__ = [
     "page_json",
     "post_json",
     "rfc3339",
-    "tokens_json",
     "user_json",
 ]
 
@@ -90,18 +89,6 @@ def comment_json(comment: Comment) -> JSON:
 
 def media_json(media: Media) -> JSON:
     return {"id": str(media.id), "url": media.url, "content_type": media.content_type, "size": media.size}
-
-
-def tokens_json(tokens: Tokens) -> JSON:
-    body: JSON = {
-        "access_token": tokens.access_token,
-        "token_type": tokens.token_type,
-        "expires_in": tokens.expires_in,
-        "scope": tokens.scope,
-    }
-    if tokens.refresh_token is not None:
-        body["refresh_token"] = tokens.refresh_token
-    return body
 
 
 def page_json(page: Page[T], render: Callable[[T], JSON]) -> JSON:

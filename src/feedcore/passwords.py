@@ -1,39 +1,63 @@
-"""Password hashing with scrypt (memory-hard, in the standard library)."""
+"""Password hashing with argon2id (argon2-cffi) at OWASP's cost, and transparent upgrades.
+
+Hashes are PHC strings (``$argon2id$v=19$m=19456,t=2,p=1$...``). Hashes of an older scheme
+(``scrypt$N$r$p$salt$hash``, feedcore before argon2id) or of other argon2 parameters still
+verify, and :func:`verify_password` says when a hash should be replaced after a sign-in.
+"""
 
 from __future__ import annotations
 
 import base64
 import hashlib
 import hmac
-import os
 
-__all__ = ["hash_password", "verify_password"]
+import argon2
+from argon2.exceptions import InvalidHashError, VerificationError
 
-_R, _P, _DKLEN = 8, 1, 32
+__all__ = ["OWASP_MEMORY_KIB", "hash_password", "verify_password"]
 
-
-def _b64(data: bytes) -> str:
-    return base64.b64encode(data).decode()
-
-
-def _scrypt(password: str, salt: bytes, n: int) -> bytes:
-    # surrogatepass: a lone surrogate (refused at registration) fails to match instead of raising
-    secret = password.encode("utf-8", "surrogatepass")
-    return hashlib.scrypt(secret, salt=salt, n=n, r=_R, p=_P, maxmem=256 * n * _R + 1024 * 1024, dklen=_DKLEN)
+OWASP_MEMORY_KIB = 19 * 1024
+"""argon2id memory cost (KiB) OWASP recommends with 2 iterations and 1 lane."""
+_TIME_COST, _LANES = 2, 1
 
 
-def hash_password(password: str, cost: int = 2**14) -> str:
-    """``scrypt$N$r$p$salt$hash`` for ``password``; ``cost`` is scrypt's N (a power of two)."""
-    salt = os.urandom(16)
-    return f"scrypt${cost}${_R}${_P}${_b64(salt)}${_b64(_scrypt(password, salt, cost))}"
+def _hasher(memory_kib: int) -> argon2.PasswordHasher:
+    return argon2.PasswordHasher(time_cost=_TIME_COST, memory_cost=memory_kib, parallelism=_LANES)
 
 
-def verify_password(password: str, encoded: str) -> bool:
-    """Whether ``password`` matches ``encoded``, compared in constant time."""
+def hash_password(password: str, cost: int = OWASP_MEMORY_KIB) -> str:
+    """The argon2id hash of ``password``; ``cost`` is the memory cost in KiB (at least 8)."""
+    return _hasher(cost).hash(password)
+
+
+def verify_password(password: str, encoded: str, cost: int = OWASP_MEMORY_KIB) -> tuple[bool, bool]:
+    """``(matches, needs_rehash)``: whether ``password`` matches ``encoded`` (compared in
+    constant time), and whether a match should be re-hashed at ``cost`` (an older scheme or
+    other parameters)."""
+    if encoded.startswith("scrypt$"):
+        matches = _verify_scrypt(password, encoded)
+        return matches, matches
+    hasher = _hasher(cost)
     try:
-        scheme, n, r, p, salt, digest = encoded.split("$")
-    except ValueError:
+        hasher.verify(encoded, password)
+    except (VerificationError, InvalidHashError):
+        return False, False
+    return True, hasher.check_needs_rehash(encoded)
+
+
+def _verify_scrypt(password: str, encoded: str) -> bool:
+    try:
+        _, n, r, p, salt, digest = encoded.split("$")
+        expected = base64.b64decode(digest)
+        actual = hashlib.scrypt(
+            password.encode(),
+            salt=base64.b64decode(salt),
+            n=int(n),
+            r=int(r),
+            p=int(p),
+            maxmem=256 * int(n) * int(r) + 1024 * 1024,
+            dklen=len(expected),
+        )
+    except (ValueError, TypeError):
         return False
-    if scheme != "scrypt" or (int(r), int(p)) != (_R, _P):
-        return False
-    return hmac.compare_digest(_scrypt(password, base64.b64decode(salt), int(n)), base64.b64decode(digest))
+    return hmac.compare_digest(actual, expected)

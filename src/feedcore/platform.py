@@ -25,6 +25,7 @@ from .fanout import FanoutHandler
 from .handlers import DEFAULT_GROUPS, AnalyticsHandler, Handler, build_handlers
 from .ids import IdGenerator, database_of
 from .nearcache import NearCache
+from .oauth import ClientService, OAuthServer
 from .ports import Backend, BulkLoader, RateDecision
 from .resilience import CircuitBreaker
 from .services.auth import AuthService
@@ -64,7 +65,8 @@ def _secret_key(settings: Settings) -> str:
 class Platform:
     """A complete feed platform. Use :meth:`open` (or :meth:`from_env`) and close it when done.
 
-    Services: ``users``, ``auth``, ``graph``, ``media``, ``posts``, ``feeds``, ``interactions``.
+    Services: ``users``, ``auth``, ``clients``, ``oauth`` (the authorization server's
+    endpoints), ``graph``, ``media``, ``posts``, ``feeds``, ``interactions``.
     """
 
     def __init__(
@@ -93,6 +95,7 @@ class Platform:
             sessions=store,
             codes=store,
             rate_limiter=cache,
+            failures=cache,
             bus=bus,
             media=media,
             clock=clock,
@@ -105,7 +108,10 @@ class Platform:
         )
         hydrator = Hydrator(self._deps)
         self.users = UserService(self._deps, hydrator)
-        self.auth = AuthService(self._deps, TokenService(self._deps, _secret_key(settings)))
+        tokens = TokenService(self._deps, _secret_key(settings))
+        self.auth = AuthService(self._deps, tokens)
+        self.clients = ClientService(self._deps)
+        self.oauth = OAuthServer(self._deps, tokens, self.auth, self.clients)
         self.graph = GraphService(self._deps)
         self.media = MediaService(self._deps)
         self.posts = PostService(self._deps, hydrator)

@@ -11,12 +11,29 @@ from collections.abc import Iterable
 
 from .errors import InvalidInput
 
-__all__ = ["ADMIN", "FOLLOW", "READ", "SCOPES", "USER_SCOPES", "WRITE", "parse_scope", "scope_text"]
+__all__ = [
+    "ADMIN",
+    "FOLLOW",
+    "READ",
+    "SCOPES",
+    "SCOPE_DESCRIPTIONS",
+    "USER_SCOPES",
+    "WRITE",
+    "parse_scope",
+    "scope_text",
+]
 
 READ, WRITE, FOLLOW, ADMIN = "read", "write", "follow", "admin"
 SCOPES = (READ, WRITE, FOLLOW, ADMIN)
 USER_SCOPES = (READ, WRITE, FOLLOW)
 """What apps may ask a user for."""
+SCOPE_DESCRIPTIONS = {
+    READ: "Read your home feed, posts, profiles and follow lists.",
+    WRITE: "Post, comment, like, upload media and edit your profile.",
+    FOLLOW: "Follow and unfollow accounts.",
+    ADMIN: "Operate the platform (operators' clients only).",
+}
+"""What each scope lets an app do, as the consent page says it."""
 
 
 def parse_scope(text: str | Iterable[str] | None) -> tuple[str, ...]:

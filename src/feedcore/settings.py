@@ -73,8 +73,12 @@ class Settings:
     """JWT signing key. None: generated once and kept in ``data_dir`` (embedded default)."""
     access_token_ttl: int = attrs.field(default=900, validator=_positive)
     refresh_token_ttl: int = attrs.field(default=30 * 86400, validator=_positive)
-    password_cost: int = attrs.field(default=2**14, validator=_positive)
-    """scrypt N parameter (a power of two); lower it only in tests."""
+    password_cost: int = attrs.field(default=19 * 1024, validator=_positive)
+    """argon2id memory cost in KiB (OWASP's 19 MiB, 2 iterations); lower it only in tests.
+    Hashes made at another cost are replaced at the user's next sign-in."""
+    authorization_code_ttl: int = attrs.field(default=600, validator=_positive)
+    password_grant: bool = True
+    """Accept ``grant_type=password`` at the token endpoint (first-party clients only)."""
     min_password_length: int = 8
 
     pull_threshold: int = attrs.field(default=10_000, validator=_positive)

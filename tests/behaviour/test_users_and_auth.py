@@ -65,7 +65,7 @@ def test_update_profile(platform: Platform) -> None:
 def test_password_is_stored_hashed(platform: Platform) -> None:
     alice = platform.users.register("alice", PASSWORD)
     stored = platform._deps.users.password_hash(alice.id)
-    assert stored is not None and stored.startswith("scrypt$") and PASSWORD not in stored
+    assert stored is not None and stored.startswith("$argon2id$") and PASSWORD not in stored
 
 
 def test_login_verify_refresh_logout(platform: Platform) -> None:

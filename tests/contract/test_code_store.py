@@ -36,19 +36,27 @@ def test_first_use_then_replays(kit: StoreKit) -> None:
     kit.store.save_code(code)
     with pytest.raises(Conflict):
         kit.store.save_code(code)
-    assert kit.store.use_code(code.id, kit.clock()) == code
+    assert kit.store.use_code(code.id, "h", kit.clock()) == code
     replay_at = kit.clock()
-    replayed = kit.store.use_code(code.id, replay_at)
+    replayed = kit.store.use_code(code.id, "h", replay_at)
     assert replayed is not None and replayed.used_at is not None and replayed.used_at < replay_at
     assert attrs.evolve(replayed, used_at=None) == code
-    assert kit.store.use_code(code.id + 1, kit.clock()) is None
+    assert kit.store.use_code(code.id + 1, "h", kit.clock()) is None
+
+
+def test_a_code_of_another_secret_is_not_used(kit: StoreKit) -> None:
+    alice = kit.user()
+    code = _code(kit, alice.id)
+    kit.store.save_code(code)
+    assert kit.store.use_code(code.id, "guess", kit.clock()) is None
+    assert kit.store.use_code(code.id, "h", kit.clock()) == code
 
 
 def test_expired_codes_are_gone(kit: StoreKit) -> None:
     alice = kit.user()
     code = _code(kit, alice.id, life=10.0)
     kit.store.save_code(code)
-    assert kit.store.use_code(code.id, code.expires_at) is None
+    assert kit.store.use_code(code.id, "h", code.expires_at) is None
 
 
 def test_concurrent_first_uses_let_one_win(kit: StoreKit) -> None:
@@ -61,7 +69,7 @@ def test_concurrent_first_uses_let_one_win(kit: StoreKit) -> None:
 
     def use() -> None:
         barrier.wait()
-        results.append(kit.store.use_code(code.id, now))
+        results.append(kit.store.use_code(code.id, "h", now))
 
     threads = [threading.Thread(target=use) for _ in range(4)]
     for t in threads:

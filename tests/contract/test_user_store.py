@@ -19,6 +19,15 @@ def test_create_then_read_by_id_and_handle(kit):
     assert store.password_hash(user.id) == "hash-of-Alice"
 
 
+def test_set_password_hash(kit):
+    user = kit.user("Alice")
+    kit.store.set_password_hash(user.id, "new-hash")
+    assert kit.store.password_hash(user.id) == "new-hash"
+    assert kit.store.get_user(user.id) == user
+    with pytest.raises(NotFound):
+        kit.store.set_password_hash(kit.new_id(0), "x")
+
+
 def test_unknown_users_are_absent(kit):
     known = kit.user()
     unknown = kit.new_id(0)

@@ -62,6 +62,14 @@ def feed_item(client: httpx.Client, user: ApiUser, post_id: str) -> dict[str, An
     return next((i for i in response.json()["items"] if i["post"]["id"] == post_id), None)
 
 
+def assert_oauth_error(response: httpx.Response, status: int, error: str) -> dict[str, Any]:
+    """The response is an RFC 6749 error: ``status`` with a flat ``error`` (and description)."""
+    assert response.status_code == status, response.text
+    body: dict[str, Any] = response.json()
+    assert body["error"] == error and set(body) <= {"error", "error_description", "error_uri"}, body
+    return body
+
+
 def assert_error(response: httpx.Response, status: int, code: str | None = None) -> dict[str, Any]:
     """The response is the one error shape with ``status`` (and ``code``)."""
     assert response.status_code == status, response.text

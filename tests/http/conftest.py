@@ -30,7 +30,8 @@ def app_factory(tmp_path: Path, clock: FakeClock) -> Iterator[AppFactory]:
     def factory(**settings: Any) -> TestClient:
         data_dir = tmp_path / f"platform{len(opened)}"
         platform = Platform.open(Settings(**{**TEST_SETTINGS, "data_dir": str(data_dir), **settings}), clock=clock)
-        client = TestClient(create_app(platform), raise_server_exceptions=True)
+        # OAuth refuses plain http except on loopback hosts (RFC 8252): test as localhost
+        client = TestClient(create_app(platform), base_url="http://localhost", raise_server_exceptions=True)
         opened.append((platform, client))
         return client
 

@@ -9,7 +9,7 @@ import pytest
 
 from tests.fixtures.platforms import FakeClock
 
-from .client import ApiUser, assert_error, signup
+from .client import ApiUser, assert_error, assert_oauth_error, signup
 from .conftest import AppFactory, TestClient
 
 
@@ -25,9 +25,10 @@ def test_access_token_expires(app_factory: AppFactory, clock: FakeClock) -> None
     assert tokens["token_type"] == "Bearer" and tokens["expires_in"] == 60
     assert refreshed.headers["cache-control"] == "no-store"
     assert api.get("/v1/me", headers={"Authorization": f"Bearer {tokens['access_token']}"}).status_code == 200
-    # rotation: the old refresh token is spent
+    # rotation: the old refresh token is spent, and reusing it revokes the session
     again = api.post("/v1/auth/token", data={"grant_type": "refresh_token", "refresh_token": alice.refresh_token})
-    assert_error(again, 401, "invalid_grant")
+    assert_oauth_error(again, 400, "invalid_grant")
+    assert_error(api.get("/v1/me", headers={"Authorization": f"Bearer {tokens['access_token']}"}), 401)
 
 
 @pytest.mark.parametrize("which", ["access_token", "refresh_token"])
@@ -35,15 +36,15 @@ def test_revocation_ends_the_session(api: TestClient, which: str) -> None:
     alice = signup(api, "alice")
     assert api.post("/v1/auth/revoke", data={"token": getattr(alice, which)}).json() == {}
     assert_error(api.get("/v1/me", headers=alice.auth), 401, "invalid_token")
-    assert_error(
+    assert_oauth_error(
         api.post("/v1/auth/token", data={"grant_type": "refresh_token", "refresh_token": alice.refresh_token}),
-        401,
+        400,
         "invalid_grant",
     )
     # revoking again, or a token that never existed, is not an error (RFC 7009)
     assert api.post("/v1/auth/revoke", json={"token": alice.refresh_token}).status_code == 200
     assert api.post("/v1/auth/revoke", json={"token": "never.issued"}).status_code == 200
-    assert_error(api.post("/v1/auth/revoke", json={}), 400, "invalid_request")
+    assert_oauth_error(api.post("/v1/auth/revoke", json={}), 400, "invalid_request")
 
 
 def test_user_rate_limit_trips_at_the_configured_count(app_factory: AppFactory) -> None:

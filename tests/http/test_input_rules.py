@@ -7,7 +7,7 @@ import json
 import httpx
 import pytest
 
-from .client import PASSWORD, ApiUser, assert_error, signup
+from .client import PASSWORD, ApiUser, assert_error, assert_oauth_error, signup
 from .conftest import TestClient
 
 LONE_SURROGATE_JSON = '"bad \\ud800 text"'
@@ -36,7 +36,7 @@ def test_lone_surrogates_are_400_on_every_text_field(api: TestClient, alice: Api
     register = json.dumps({"handle": "bob", "password": PASSWORD})[:-1] + f', "display_name": {LONE_SURROGATE_JSON}}}'
     assert_error(_json(api, "POST", "/v1/users", register, {}), 400, "invalid_text")
     token = f'{{"grant_type": "password", "username": "\\ud800", "password": "{PASSWORD}"}}'
-    assert_error(_json(api, "POST", "/v1/auth/token", token, {}), 401, "invalid_grant")
+    assert_oauth_error(_json(api, "POST", "/v1/auth/token", token, {}), 400, "invalid_grant")
     assert api.get(f"/v1/posts/{post['id']}").json()["text"] == "fine"
 
 

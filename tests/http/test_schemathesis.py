@@ -52,7 +52,7 @@ def target(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Target]:
     limits = {"rate_limit": "1000000/minute", "anonymous_rate_limit": "1000000/minute"}
     with Platform.open(Settings(**{**TEST_SETTINGS, **limits, "data_dir": str(data_dir)})) as platform:
         app = create_app(platform)
-        with TestClient(app) as client:
+        with TestClient(app, base_url="http://localhost") as client:
             user = signup(client, "fuzzer")
         yield Target(schemathesis.openapi.from_asgi("/openapi.json", app), user.auth)
 

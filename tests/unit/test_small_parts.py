@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
+
 import pytest
 
 from feedcore.cursor import decode_cursor, encode_cursor
@@ -58,10 +61,21 @@ def test_embedded_defaults(tmp_path) -> None:  # type: ignore[no-untyped-def]
 
 def test_password_hashing() -> None:
     encoded = hash_password("correct horse", cost=2**4)
-    assert verify_password("correct horse", encoded)
-    assert not verify_password("wrong horse", encoded)
-    assert not verify_password("correct horse", "not-a-hash")
+    assert encoded.startswith("$argon2id$") and "m=16," in encoded
+    assert verify_password("correct horse", encoded, cost=2**4) == (True, False)
+    assert verify_password("wrong horse", encoded, cost=2**4) == (False, False)
+    assert verify_password("correct horse", "not-a-hash") == (False, False)
     assert hash_password("same", cost=2**4) != hash_password("same", cost=2**4)  # salted
+
+
+def test_hashes_of_other_costs_and_of_scrypt_verify_and_ask_for_a_rehash() -> None:
+    assert verify_password("correct horse", hash_password("correct horse", cost=2**4), cost=2**5) == (True, True)
+    salt = b"0123456789abcdef"
+    digest = hashlib.scrypt(b"correct horse", salt=salt, n=2**4, r=8, p=1, dklen=32)
+    legacy = f"scrypt${2**4}$8$1${base64.b64encode(salt).decode()}${base64.b64encode(digest).decode()}"
+    assert verify_password("correct horse", legacy) == (True, True)
+    assert verify_password("wrong horse", legacy) == (False, False)
+    assert verify_password("correct horse", "scrypt$x$8$1$AA==$AA==") == (False, False)
 
 
 def test_circuit_breaker_opens_and_recovers() -> None:

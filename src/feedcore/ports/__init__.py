@@ -4,7 +4,16 @@ from .auth import ClientStore, CodeStore, SessionStore
 from .base import Backend
 from .bulk import BulkLoader, Edge
 from .bus import EventBus, Subscription
-from .caches import ContentCache, RateDecision, RateLimiter, Timeline, TimelineCache, TimelineSlice
+from .caches import (
+    ContentCache,
+    FailureCounter,
+    Failures,
+    RateDecision,
+    RateLimiter,
+    Timeline,
+    TimelineCache,
+    TimelineSlice,
+)
 from .media import MediaStore
 from .stores import GraphStore, InteractionStore, Outbox, PostStore, Publish, UserStore
 
@@ -16,6 +25,8 @@ __all__ = [
     "ContentCache",
     "Edge",
     "EventBus",
+    "FailureCounter",
+    "Failures",
     "GraphStore",
     "InteractionStore",
     "MediaStore",

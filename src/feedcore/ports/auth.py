@@ -67,7 +67,8 @@ class CodeStore(Backend):
         """Store a new authorization code. Raises Conflict if its id is taken."""
 
     @abc.abstractmethod
-    def use_code(self, code_id: int, now: float) -> AuthorizationCode | None:
-        """Mark the unexpired code used at ``now`` and return it as it was before: ``used_at``
-        None on its first use, set on any later one (a replay). None if unknown or expired.
-        Atomic: of concurrent first uses exactly one sees ``used_at`` None."""
+    def use_code(self, code_id: int, secret_hash: str, now: float) -> AuthorizationCode | None:
+        """Mark the unexpired code with ``secret_hash`` used at ``now`` and return it as it was
+        before: ``used_at`` None on its first use, set on any later one (a replay). None, changing
+        nothing, if unknown, expired or of another secret. Atomic: of concurrent first uses
+        exactly one sees ``used_at`` None."""

@@ -14,7 +14,16 @@ import attrs
 
 from .base import Backend
 
-__all__ = ["ContentCache", "RateDecision", "RateLimiter", "Timeline", "TimelineCache", "TimelineSlice"]
+__all__ = [
+    "ContentCache",
+    "FailureCounter",
+    "Failures",
+    "RateDecision",
+    "RateLimiter",
+    "Timeline",
+    "TimelineCache",
+    "TimelineSlice",
+]
 
 
 class Timeline(enum.Enum):
@@ -130,3 +139,29 @@ class RateLimiter(Backend):
     def hit(self, key: str, limit: int, period: float) -> RateDecision:
         """Count one request for ``key`` against ``limit`` per ``period`` seconds, atomically
         (GCRA or sliding window). A denied hit is not counted."""
+
+
+@attrs.frozen
+class Failures:
+    """How many failures a key has had, and when the last one was (seconds since the epoch)."""
+
+    count: int = 0
+    last_at: float = 0.0
+
+
+class FailureCounter(Backend):
+    """Recent failures by key (e.g. failed sign-ins), each key forgotten ``ttl`` seconds after
+    its last failure."""
+
+    @abc.abstractmethod
+    def failures(self, keys: Sequence[str]) -> list[Failures]:
+        """The failures of each key, in order (``Failures()`` for a key with none)."""
+
+    @abc.abstractmethod
+    def add_failure(self, keys: Sequence[str], at: float, ttl: float) -> None:
+        """Count one failure at ``at`` for each key, atomically per key, and keep each key
+        ``ttl`` seconds from now."""
+
+    @abc.abstractmethod
+    def clear_failures(self, keys: Sequence[str]) -> None:
+        """Forget the keys."""

@@ -36,6 +36,10 @@ class UserStore(Backend):
         """The stored password hash, or None for an unknown user."""
 
     @abc.abstractmethod
+    def set_password_hash(self, user_id: int, password_hash: str) -> None:
+        """Replace the stored password hash. Raises NotFound."""
+
+    @abc.abstractmethod
     def update_profile(
         self, user_id: int, *, display_name: str | None, bio: str | None, events: Sequence[Event] = ()
     ) -> User:

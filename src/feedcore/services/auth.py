@@ -2,33 +2,48 @@
 
 from __future__ import annotations
 
+import hmac
 import secrets
 
 from ..errors import NotFound, Unauthorized
 from ..model import Principal, Session, Tokens
 from ..passwords import hash_password, verify_password
 from ..scopes import USER_SCOPES, scope_text
+from ..validation import check_password as check_new_password
 from ..validation import is_handle
 from .deps import Deps
+from .throttle import SignInThrottle
 from .tokens import TokenService
 
-__all__ = ["WEB_CLIENT_ID", "AuthService"]
+__all__ = ["SIGNIN_TTL", "WEB_CLIENT_ID", "AuthService"]
 
 WEB_CLIENT_ID = "feedcore-web"
 """The built-in first-party public client: the bundled web app, and password sign-ins that name no client."""
+SIGNIN_TTL = 12 * 3600.0
+"""How long a browser stays signed in at the authorization server's pages."""
 
 
 class AuthService:
     def __init__(self, deps: Deps, tokens: TokenService) -> None:
         self._deps = deps
         self._tokens = tokens
+        self._throttle = SignInThrottle(deps)
         # verified against when the handle is unknown, so timing does not reveal which handles exist
         self._dummy_hash = hash_password(secrets.token_hex(8), deps.settings.password_cost)
 
-    def login(self, handle: str, password: str, *, client_id: str = WEB_CLIENT_ID, scope: str | None = None) -> Tokens:
+    def login(
+        self,
+        handle: str,
+        password: str,
+        *,
+        client_id: str = WEB_CLIENT_ID,
+        scope: str | None = None,
+        address: str = "",
+    ) -> Tokens:
         """Tokens (with a refresh token) for a correct handle and password, scoped to ``scope``
-        (default: every scope a user can grant). Raises Unauthorized (code ``invalid_grant``)."""
-        return self.issue(self.check_password(handle, password), client_id=client_id, scope=scope)
+        (default: every scope a user can grant). ``address`` is the client's IP address, for
+        throttling. Raises Unauthorized (code ``invalid_grant``) or RateLimited."""
+        return self.issue(self.check_password(handle, password, address=address), client_id=client_id, scope=scope)
 
     def issue(self, user_id: int, *, client_id: str = WEB_CLIENT_ID, scope: str | None = None) -> Tokens:
         """Tokens (with a refresh token) for ``user_id`` without a password: a new session, as
@@ -37,16 +52,58 @@ class AuthService:
         granted = self._tokens.narrow(scope_text(USER_SCOPES), scope)
         return self._tokens.open_session(user_id, client_id, granted, refresh=True)
 
-    def check_password(self, handle: str, password: str) -> int:
-        """The id of the user ``handle`` if ``password`` is theirs. Raises Unauthorized
-        (code ``invalid_grant``), taking as long for an unknown handle as for a wrong password."""
+    def check_password(self, handle: str, password: str, *, address: str = "") -> int:
+        """The id of the user ``handle`` if ``password`` is theirs, re-hashing it if it was
+        hashed at another cost. Raises RateLimited while sign-ins as ``handle`` from ``address``
+        are throttled (see :mod:`~feedcore.services.throttle`), else Unauthorized (code
+        ``invalid_grant``), taking as long for an unknown handle as for a wrong password."""
         d = self._deps
-        user = d.users.user_by_handle(handle) if is_handle(handle) else None
+        known = is_handle(handle)
+        if known:
+            self._throttle.check(handle, address)
+        user = d.users.user_by_handle(handle) if known else None
         stored = d.users.password_hash(user.id) if user else None
-        ok = verify_password(password if isinstance(password, str) else "", stored or self._dummy_hash)
+        text = password if isinstance(password, str) else ""
+        ok, stale = verify_password(text, stored or self._dummy_hash, d.settings.password_cost)
         if user is None or stored is None or not ok:
+            if known:
+                self._throttle.failed(handle, address)
             raise Unauthorized("wrong handle or password", code="invalid_grant")
+        self._throttle.succeeded(handle, address)
+        if stale:
+            d.users.set_password_hash(user.id, hash_password(text, d.settings.password_cost))
         return user.id
+
+    def change_password(self, user_id: int, current: str, new: str, *, keep_session: int | None = None) -> None:
+        """Set a new password after checking the current one, and end every other session of
+        the user (all but ``keep_session``). Raises Unauthorized (code ``invalid_grant``),
+        RateLimited, InvalidInput (a weak new password) or NotFound."""
+        d = self._deps
+        user = d.users.get_user(user_id)
+        if user is None:
+            raise NotFound(f"no user {user_id}")
+        self.check_password(user.handle, current, address=f"user:{user_id}")
+        check_new_password(new, user.handle, d.settings.min_password_length)
+        d.users.set_password_hash(user_id, hash_password(new, d.settings.password_cost))
+        self._tokens.revoke_sessions_of(user_id, keep=keep_session)
+
+    def sign_in(self, handle: str, password: str, *, address: str = "") -> str:
+        """Sign a browser in at the authorization server's pages: a token for its cookie,
+        valid :data:`SIGNIN_TTL` seconds. Raises as :meth:`check_password`."""
+        return self._tokens.sign_in(self.check_password(handle, password, address=address), SIGNIN_TTL)
+
+    def signed_in(self, token: str) -> Principal | None:
+        """The browser sign-in a cookie's token names, if still live."""
+        return self._tokens.signed_in(token) if isinstance(token, str) else None
+
+    def csrf_token(self, nonce: str) -> str:
+        """The anti-forgery token for forms of a browser whose cookie holds ``nonce``."""
+        return self._tokens.sign("csrf", nonce)
+
+    def check_csrf(self, nonce: str, token: str) -> bool:
+        """Whether ``token`` is :meth:`csrf_token` of ``nonce`` (compared in constant time)."""
+        ok = isinstance(nonce, str) and isinstance(token, str) and bool(nonce)
+        return ok and hmac.compare_digest(self.csrf_token(nonce), token)
 
     def verify(self, access_token: str) -> Principal:
         """Who an access token speaks for. Raises Unauthorized if it is malformed, expired, or

@@ -15,6 +15,7 @@ from ..ports import (
     CodeStore,
     ContentCache,
     EventBus,
+    FailureCounter,
     GraphStore,
     InteractionStore,
     MediaStore,
@@ -48,6 +49,7 @@ class Deps:
     sessions: SessionStore
     codes: CodeStore
     rate_limiter: RateLimiter
+    failures: FailureCounter
     bus: EventBus
     media: MediaStore
     clock: Callable[[], float]

@@ -22,12 +22,14 @@ from ..model import Principal, Session, Tokens
 from ..scopes import parse_scope, scope_text
 from .deps import Deps
 
-__all__ = ["VOUCH_TTL", "TokenService", "digest", "parse_credential"]
+__all__ = ["SIGNIN_CLIENT_ID", "VOUCH_TTL", "TokenService", "digest", "parse_credential"]
 
 _ALGORITHM = "HS256"
 _SESSION_KIND = "session"
 _TOKEN_KIND = "token"
-_USER_TOKEN, _CLIENT_TOKEN = "access", "client"
+_USER_TOKEN, _CLIENT_TOKEN, _SIGNIN_TOKEN = "access", "client", "signin"
+SIGNIN_CLIENT_ID = "feedcore-signin"
+"""The client id of browser sign-ins at the authorization server's own pages."""
 VOUCH_TTL = 300.0
 """Seconds the shared cache may vouch for a live session: bounds how long a revocation that
 could not reach an unreachable cache goes unseen by processes that ask it."""
@@ -148,19 +150,75 @@ class TokenService:
 
     def session_of(self, token: str) -> Session | None:
         """The live session a refresh token (of any generation) or an unexpired access token
-        names, or None: what revocation (RFC 7009) and introspection look up."""
-        try:
-            return self.refresh_session(token)
-        except Unauthorized:
-            pass
+        names, or None: what revocation (RFC 7009) looks up."""
+        found = self.introspect(token)
+        return found[0] if found else None
+
+    def introspect(self, token: str) -> tuple[Session, dict[str, Any]] | None:
+        """The live session a refresh or unexpired access token names, and what RFC 7662 says
+        of the token (``token_type``, ``scope``, ``client_id``, ``sub``, ``iat``, ``exp``), or None."""
         d = self._deps
         now = d.clock()
         try:
+            session = self.refresh_session(token)
+            return session, self._describe(
+                session, "refresh_token", session.scope, session.created_at, session.expires_at
+            )
+        except Unauthorized:
+            pass
+        try:
             claims = self._claims(token)
-            sid = int(claims["sid"])
+            sid, typ = int(claims["sid"]), claims.get("typ")
         except (Unauthorized, KeyError, TypeError, ValueError):
             return None
-        return d.sessions.get_session(sid, now) if claims["exp"] > now else None
+        found = d.sessions.get_session(sid, now) if claims["exp"] > now and typ != _SIGNIN_TOKEN else None
+        if found is None:
+            return None
+        return found, self._describe(found, "Bearer", str(claims.get("scope", "")), claims.get("iat", 0), claims["exp"])
+
+    @staticmethod
+    def _describe(session: Session, kind: str, scope: str, issued: float, expires: float) -> dict[str, Any]:
+        return {
+            "token_type": kind,
+            "scope": scope,
+            "client_id": session.client_id,
+            "sub": str(session.user_id) if session.user_id is not None else session.client_id,
+            "iat": int(issued),
+            "exp": int(expires),
+        }
+
+    def sign_in(self, user_id: int, life: float) -> str:
+        """A token for a browser signed in at the authorization server's pages for ``life``
+        seconds (a session of its own, listed and revocable like any other; it grants no API
+        access)."""
+        d = self._deps
+        now = d.clock()
+        session = Session(
+            id=self.new_session_id(user_id, SIGNIN_CLIENT_ID),
+            user_id=user_id,
+            client_id=SIGNIN_CLIENT_ID,
+            scope="",
+            created_at=now,
+            expires_at=now + life,
+        )
+        d.sessions.create_session(session)
+        claims = {"sub": str(user_id), "typ": _SIGNIN_TOKEN, "sid": str(session.id), "exp": int(session.expires_at)}
+        return jwt.encode(claims, self._key, algorithm=_ALGORITHM)
+
+    def signed_in(self, token: str) -> Principal | None:
+        """Who a :meth:`sign_in` token of a live session speaks for, or None."""
+        try:
+            claims = self._claims(token)
+            sid, user_id = int(claims["sid"]), int(claims["sub"])
+        except (Unauthorized, KeyError, TypeError, ValueError):
+            return None
+        if claims.get("typ") != _SIGNIN_TOKEN or claims["exp"] <= self._deps.clock() or not self._live(sid):
+            return None
+        return Principal(user_id=user_id, client_id=SIGNIN_CLIENT_ID, scopes=frozenset(), session_id=sid)
+
+    def sign(self, purpose: str, value: str) -> str:
+        """An HMAC of ``value`` for ``purpose`` under the platform's key (e.g. a CSRF token)."""
+        return hmac.new(self._key.encode(), f"{purpose}:{value}".encode(), hashlib.sha256).hexdigest()
 
     def revoke_session(self, session_id: int) -> bool:
         """End the session: its refresh token and access tokens stop working (in other

@@ -94,10 +94,10 @@ class MemoryAuth(ClientStore, SessionStore, CodeStore):
                 raise Conflict(f"authorization code {code.id} exists")
             self._codes[code.id] = code
 
-    def use_code(self, code_id: int, now: float) -> AuthorizationCode | None:
+    def use_code(self, code_id: int, secret_hash: str, now: float) -> AuthorizationCode | None:
         with self._open():
             code = self._codes.get(code_id)
-            if code is None or code.expires_at <= now:
+            if code is None or code.expires_at <= now or code.secret_hash != secret_hash:
                 return None
             if code.used_at is None:
                 self._codes[code_id] = attrs.evolve(code, used_at=now)

@@ -15,7 +15,16 @@ from typing import Self
 import attrs
 
 from ...errors import InvalidInput
-from ...ports.caches import ContentCache, RateDecision, RateLimiter, Timeline, TimelineCache, TimelineSlice
+from ...ports.caches import (
+    ContentCache,
+    FailureCounter,
+    Failures,
+    RateDecision,
+    RateLimiter,
+    Timeline,
+    TimelineCache,
+    TimelineSlice,
+)
 from ...settings import Settings
 from ._cache_gcra import gcra
 
@@ -31,8 +40,8 @@ class _Feed:
     complete: bool
 
 
-class MemoryCache(TimelineCache, ContentCache, RateLimiter):
-    """TimelineCache, ContentCache and RateLimiter in memory.
+class MemoryCache(TimelineCache, ContentCache, RateLimiter, FailureCounter):
+    """TimelineCache, ContentCache, RateLimiter and FailureCounter in memory.
 
     ``clock`` returns seconds since the epoch; TTLs and rate limits use it.
     """
@@ -43,6 +52,7 @@ class MemoryCache(TimelineCache, ContentCache, RateLimiter):
         self._feeds: dict[tuple[Timeline, int], _Feed] = {}
         self._content: dict[tuple[str, int], tuple[bytes, float]] = {}
         self._tats: dict[str, float] = {}
+        self._failures: dict[str, tuple[Failures, float]] = {}  # key -> (failures, expires at)
         self._next_sweep = clock() + _SWEEP_EVERY
 
     @classmethod
@@ -58,6 +68,7 @@ class MemoryCache(TimelineCache, ContentCache, RateLimiter):
             self._feeds = {k: f for k, f in self._feeds.items() if f.expires_at > now}
             self._content = {k: v for k, v in self._content.items() if v[1] > now}
             self._tats = {k: t for k, t in self._tats.items() if t > now}
+            self._failures = {k: f for k, f in self._failures.items() if f[1] > now}
         return now
 
     def _feed(self, timeline: Timeline, owner_id: int, now: float) -> _Feed | None:
@@ -156,3 +167,24 @@ class MemoryCache(TimelineCache, ContentCache, RateLimiter):
             if tat is not None:
                 self._tats[key] = tat
             return decision
+
+    # -- FailureCounter -------------------------------------------------------------------
+
+    def failures(self, keys: Sequence[str]) -> list[Failures]:
+        with self._lock:
+            now = self._now()
+            found = [self._failures.get(k) for k in keys]
+            return [f[0] if f is not None and f[1] > now else Failures() for f in found]
+
+    def add_failure(self, keys: Sequence[str], at: float, ttl: float) -> None:
+        with self._lock:
+            now = self._now()
+            for key in keys:
+                kept = self._failures.get(key)
+                count = kept[0].count if kept is not None and kept[1] > now else 0
+                self._failures[key] = (Failures(count + 1, at), now + ttl)
+
+    def clear_failures(self, keys: Sequence[str]) -> None:
+        with self._lock:
+            for key in keys:
+                self._failures.pop(key, None)

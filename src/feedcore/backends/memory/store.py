@@ -126,6 +126,12 @@ class MemoryStore(UserStore, PostStore, GraphStore, InteractionStore, Outbox, Me
         with self._open():
             return self._passwords.get(user_id)
 
+    def set_password_hash(self, user_id: int, password_hash: str) -> None:
+        with self._open():
+            if user_id not in self._users:
+                raise NotFound(f"no user {user_id}")
+            self._passwords[user_id] = password_hash
+
     def update_profile(
         self, user_id: int, *, display_name: str | None, bio: str | None, events: Sequence[Event] = ()
     ) -> User:

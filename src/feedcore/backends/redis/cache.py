@@ -9,6 +9,7 @@ from redis.cluster import RedisCluster
 from ...settings import Settings
 from .client import Client, connect, translated
 from .content import RedisContent
+from .failures import RedisFailures
 from .keys import Keys
 from .ratelimit import RedisRateLimiter
 from .timelines import RedisTimelines
@@ -16,8 +17,8 @@ from .timelines import RedisTimelines
 __all__ = ["RedisCache"]
 
 
-class RedisCache(RedisTimelines, RedisContent, RedisRateLimiter):
-    """TimelineCache, ContentCache and RateLimiter on Redis.
+class RedisCache(RedisTimelines, RedisContent, RedisRateLimiter, RedisFailures):
+    """TimelineCache, ContentCache, RateLimiter and FailureCounter on Redis.
 
     Thread-safe (redis-py pools connections). Every Redis error surfaces as
     :class:`feedcore.errors.Unavailable`. Keys start with ``namespace``.

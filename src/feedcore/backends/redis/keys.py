@@ -35,5 +35,8 @@ class Keys:
     def content(self, kind: str, id_: int) -> str:
         return f"{self.namespace}:c:{kind}:{{{id_}}}"
 
+    def failures(self, key: str) -> str:
+        return f"{self.namespace}:lf:{{{key}}}"
+
     def rate(self, key: str) -> str:
         return f"{self.namespace}:rl:{{{key}}}"

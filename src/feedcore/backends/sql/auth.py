@@ -95,10 +95,11 @@ class SqlAuth(SqlBase, ClientStore, SessionStore, CodeStore):
             conn.execute(table.delete().where(table.c.expires_at <= code.created_at))
             conn.execute(table.insert().values(attrs.asdict(code)))
 
-    def use_code(self, code_id: int, now: float) -> AuthorizationCode | None:
+    def use_code(self, code_id: int, secret_hash: str, now: float) -> AuthorizationCode | None:
         c = authorization_codes.c
+        live = sa.and_(c.id == code_id, c.secret_hash == secret_hash, c.expires_at > now)
         with self._write(self._shards.db_of(code_id), "use authorization code") as conn:
-            row = conn.execute(sa.select(authorization_codes).where(c.id == code_id, c.expires_at > now)).first()
+            row = conn.execute(sa.select(authorization_codes).where(live)).first()
             if row is None:
                 return None
             code = AuthorizationCode(**row._mapping)

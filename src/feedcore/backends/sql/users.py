@@ -79,6 +79,12 @@ class SqlUsers(SqlBase, UserStore):
             value = conn.execute(sa.select(users.c.password_hash).where(users.c.id == user_id)).scalar()
         return str(value) if value is not None else None
 
+    def set_password_hash(self, user_id: int, password_hash: str) -> None:
+        statement = users.update().where(users.c.id == user_id).values(password_hash=password_hash)
+        with self._write(self._shards.db_of(user_id), "set password") as conn:
+            if conn.execute(statement).rowcount == 0:
+                raise NotFound(f"no user {user_id}")
+
     def update_profile(
         self, user_id: int, *, display_name: str | None, bio: str | None, events: Sequence[Event] = ()
     ) -> User:
