@@ -132,7 +132,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** OAuth2 token endpoint (password or refresh_token grant). */
+        /** OAuth 2 token endpoint (RFC 6749). */
         post: {
             parameters: {
                 query?: never;
@@ -150,93 +150,55 @@ export interface paths {
                 /** @description Success. */
                 200: {
                     headers: {
-                        /** @description Requests allowed per period. */
-                        "RateLimit-Limit"?: number;
-                        /** @description Requests left in this period. */
-                        "RateLimit-Remaining"?: number;
-                        /** @description Seconds until the limit resets. */
-                        "RateLimit-Reset"?: number;
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": components["schemas"]["Tokens"];
                     };
                 };
-                /** @description Invalid input (malformed body, bad field, bad limit or cursor). */
+                /** @description An RFC 6749 error. */
                 400: {
                     headers: {
-                        /** @description Requests allowed per period. */
-                        "RateLimit-Limit"?: number;
-                        /** @description Requests left in this period. */
-                        "RateLimit-Remaining"?: number;
-                        /** @description Seconds until the limit resets. */
-                        "RateLimit-Reset"?: number;
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["OAuthError"];
                     };
                 };
-                /** @description Missing, invalid, expired or revoked token. */
+                /** @description Client authentication failed (RFC 6749 section 5.2). */
                 401: {
                     headers: {
-                        /** @description Requests allowed per period. */
-                        "RateLimit-Limit"?: number;
-                        /** @description Requests left in this period. */
-                        "RateLimit-Remaining"?: number;
-                        /** @description Seconds until the limit resets. */
-                        "RateLimit-Reset"?: number;
-                        "WWW-Authenticate": string;
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["OAuthError"];
                     };
                 };
                 /** @description Body larger than its limit. */
                 413: {
                     headers: {
-                        /** @description Requests allowed per period. */
-                        "RateLimit-Limit"?: number;
-                        /** @description Requests left in this period. */
-                        "RateLimit-Remaining"?: number;
-                        /** @description Seconds until the limit resets. */
-                        "RateLimit-Reset"?: number;
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["OAuthError"];
                     };
                 };
-                /** @description Rate limited; see Retry-After. */
+                /** @description Too many failed sign-ins; see Retry-After. */
                 429: {
                     headers: {
-                        /** @description Requests allowed per period. */
-                        "RateLimit-Limit"?: number;
-                        /** @description Requests left in this period. */
-                        "RateLimit-Remaining"?: number;
-                        /** @description Seconds until the limit resets. */
-                        "RateLimit-Reset"?: number;
-                        "Retry-After": number;
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["OAuthError"];
                     };
                 };
                 /** @description A backend is unavailable; retry later. */
                 503: {
                     headers: {
-                        /** @description Requests allowed per period. */
-                        "RateLimit-Limit"?: number;
-                        /** @description Requests left in this period. */
-                        "RateLimit-Remaining"?: number;
-                        /** @description Seconds until the limit resets. */
-                        "RateLimit-Reset"?: number;
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["OAuthError"];
                     };
                 };
             };
@@ -274,81 +236,181 @@ export interface paths {
                 /** @description Success. */
                 200: {
                     headers: {
-                        /** @description Requests allowed per period. */
-                        "RateLimit-Limit"?: number;
-                        /** @description Requests left in this period. */
-                        "RateLimit-Remaining"?: number;
-                        /** @description Seconds until the limit resets. */
-                        "RateLimit-Reset"?: number;
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": components["schemas"]["Empty"];
                     };
                 };
-                /** @description Invalid input (malformed body, bad field, bad limit or cursor). */
+                /** @description An RFC 6749 error. */
                 400: {
                     headers: {
-                        /** @description Requests allowed per period. */
-                        "RateLimit-Limit"?: number;
-                        /** @description Requests left in this period. */
-                        "RateLimit-Remaining"?: number;
-                        /** @description Seconds until the limit resets. */
-                        "RateLimit-Reset"?: number;
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["OAuthError"];
+                    };
+                };
+                /** @description Client authentication failed (RFC 6749 section 5.2). */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OAuthError"];
                     };
                 };
                 /** @description Body larger than its limit. */
                 413: {
                     headers: {
-                        /** @description Requests allowed per period. */
-                        "RateLimit-Limit"?: number;
-                        /** @description Requests left in this period. */
-                        "RateLimit-Remaining"?: number;
-                        /** @description Seconds until the limit resets. */
-                        "RateLimit-Reset"?: number;
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["OAuthError"];
                     };
                 };
-                /** @description Rate limited; see Retry-After. */
+                /** @description Too many failed sign-ins; see Retry-After. */
                 429: {
                     headers: {
-                        /** @description Requests allowed per period. */
-                        "RateLimit-Limit"?: number;
-                        /** @description Requests left in this period. */
-                        "RateLimit-Remaining"?: number;
-                        /** @description Seconds until the limit resets. */
-                        "RateLimit-Reset"?: number;
-                        "Retry-After": number;
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["OAuthError"];
                     };
                 };
                 /** @description A backend is unavailable; retry later. */
                 503: {
                     headers: {
-                        /** @description Requests allowed per period. */
-                        "RateLimit-Limit"?: number;
-                        /** @description Requests left in this period. */
-                        "RateLimit-Remaining"?: number;
-                        /** @description Seconds until the limit resets. */
-                        "RateLimit-Reset"?: number;
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Error"];
+                        "application/json": components["schemas"]["OAuthError"];
                     };
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/auth/introspect": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Introspect a token (RFC 7662; confidential clients). */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/x-www-form-urlencoded": components["schemas"]["RevokeRequest"];
+                    "application/json": components["schemas"]["RevokeRequest"];
+                };
+            };
+            responses: {
+                /** @description Success. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Introspection"];
+                    };
+                };
+                /** @description An RFC 6749 error. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OAuthError"];
+                    };
+                };
+                /** @description Client authentication failed (RFC 6749 section 5.2). */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OAuthError"];
+                    };
+                };
+                /** @description Body larger than its limit. */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OAuthError"];
+                    };
+                };
+                /** @description Too many failed sign-ins; see Retry-After. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OAuthError"];
+                    };
+                };
+                /** @description A backend is unavailable; retry later. */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OAuthError"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/.well-known/oauth-authorization-server": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Authorization server metadata (RFC 8414). */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Metadata"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -2993,13 +3055,32 @@ export interface components {
         };
         TokenRequest: {
             /** @enum {unknown} */
-            grant_type: "password" | "refresh_token";
+            grant_type: "authorization_code" | "refresh_token" | "client_credentials" | "password";
+            code?: string;
+            redirect_uri?: string;
+            code_verifier?: string;
+            refresh_token?: string;
             username?: string;
             password?: string;
-            refresh_token?: string;
+            scope?: string;
+            client_id?: string;
+            client_secret?: string;
         };
         RevokeRequest: {
             token: string;
+            token_type_hint?: string;
+        };
+        OAuthError: {
+            error: string;
+            error_description?: string;
+            error_uri?: string;
+        };
+        Introspection: {
+            active: boolean;
+        };
+        Metadata: {
+            issuer: string;
+            token_endpoint: string;
         };
         ProfileUpdate: {
             display_name?: string;
