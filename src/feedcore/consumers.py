@@ -43,8 +43,9 @@ class Consumer:
     A batch is handled, then committed. If the batch fails, each event is retried on its own
     up to ``max_attempts`` times; an event that still fails (a poison message) is published to
     the dead-letter topic and skipped, so it does not block its partition. Unavailable (a
-    backend is down) is not a poison: nothing is committed, the subscription is reopened and
-    the events are delivered again later.
+    backend is down, or the bus itself failed) is not a poison: nothing is committed, the
+    subscription is closed and a new one opened on the next run (a member the bus left in a
+    failed state is replaced), and the events are delivered again from the last commit.
     """
 
     def __init__(
@@ -73,15 +74,14 @@ class Consumer:
         """Poll, handle and commit one batch; returns the events handled."""
         if self._subscription is None:
             self._subscription = self._bus.subscribe(self.group, list(self._handler.topics))
-        events = self._subscription.poll(max_events, timeout)
-        if not events:
-            return []
         try:
-            self.handle(events)
+            events = self._subscription.poll(max_events, timeout)
+            if events:
+                self.handle(events)
+                self._subscription.commit()
         except Unavailable:
             self.close()  # redelivered from the last commit when we resubscribe
             raise
-        self._subscription.commit()
         return events
 
     def close(self) -> None:

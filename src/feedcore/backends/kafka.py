@@ -7,8 +7,13 @@ URL query (all optional)::
     timeout=10                seconds a publish, topic creation or connection may take
     idempotence=auto          auto | true | false: the idempotent producer (auto: on when the
                               broker supports it, silently off otherwise; true: fail if it cannot)
-    session_timeout_ms=10000  consumer group session timeout
-    heartbeat_interval_ms=3000
+    session_timeout_ms=6000   consumer group session timeout: a member that stops heart-beating
+                              (a killed worker) loses its partitions after this long
+    heartbeat_interval_ms=1500
+    rejoin_timeout_ms=        a member out of a stable group this long is replaced (default: 2 session timeouts)
+    instance_id=NAME          static group membership (KIP-345): a worker restarted with the same
+                              NAME takes its partitions back at once, without a rebalance; give
+                              each worker process its own NAME, stable across its restarts
     client_id=feedcore
 
 Topics are ``"<namespace>.<topic>"`` and are created on first use (or by :meth:`KafkaBus.migrate`)
@@ -52,6 +57,7 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore", DeprecationWarning)
     import kafka.errors as kafka_errors
     from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer
+    from kafka.coordinator.base import MemberState
     from kafka.net import KafkaConnectionManager, KafkaNetClient, NetworkSelector
 
 __all__ = ["KafkaBus", "KafkaSubscription"]
@@ -159,8 +165,10 @@ class KafkaBus(EventBus):
         replication: int = -1,
         timeout: float = 10.0,
         idempotence: bool | None = None,
-        session_timeout_ms: int = 10_000,
-        heartbeat_interval_ms: int = 3_000,
+        session_timeout_ms: int = 6_000,
+        heartbeat_interval_ms: int = 1_500,
+        rejoin_timeout_ms: int | None = None,
+        instance_id: str | None = None,
         client_id: str = "feedcore",
     ) -> None:
         if not bootstrap_servers:
@@ -177,6 +185,8 @@ class KafkaBus(EventBus):
         self.idempotence = idempotence
         self.session_timeout_ms = session_timeout_ms
         self.heartbeat_interval_ms = heartbeat_interval_ms
+        self.rejoin_timeout_ms = rejoin_timeout_ms or 2 * session_timeout_ms
+        self.instance_id = instance_id
         self.client_id = client_id
         self._lock = threading.Lock()
         self._producer: Any = None
@@ -195,8 +205,10 @@ class KafkaBus(EventBus):
                 "partitions": int(query.pop("partitions", 6)),
                 "replication": int(query.pop("replication", -1)),
                 "timeout": float(query.pop("timeout", 10.0)),
-                "session_timeout_ms": int(query.pop("session_timeout_ms", 10_000)),
-                "heartbeat_interval_ms": int(query.pop("heartbeat_interval_ms", 3_000)),
+                "session_timeout_ms": int(query.pop("session_timeout_ms", 6_000)),
+                "heartbeat_interval_ms": int(query.pop("heartbeat_interval_ms", 1_500)),
+                "instance_id": query.pop("instance_id", None) or None,
+                "rejoin_timeout_ms": int(query.pop("rejoin_timeout_ms", 0)) or None,
                 "client_id": query.pop("client_id", "feedcore"),
             }
         except (KeyError, ValueError):
@@ -208,21 +220,28 @@ class KafkaBus(EventBus):
     # -- EventBus -------------------------------------------------------------------------
 
     def publish(self, events: Sequence[Event]) -> None:
+        """Send ``events`` and wait for every acknowledgement. On failure the producer (and admin
+        client) are dropped and built anew by the next call: kafka-python can leave a producer in a
+        state it never leaves (e.g. a fatal InitProducerId after a broker restart)."""
         if not events:
             return
         deadline = time.monotonic() + self.timeout
-        self._ensure_topics(self.topic_name(e.topic) for e in events)
-        producer = self._get_producer()
+        try:
+            self._ensure_topics(self.topic_name(e.topic) for e in events)
+            producer = self._get_producer()
 
-        def send_all() -> None:
-            futures = [
-                producer.send(self.topic_name(e.topic), key=str(e.key).encode(), value=e.to_json()) for e in events
-            ]
-            producer.flush(timeout=max(deadline - time.monotonic(), 0.001))
-            for future in futures:
-                future.get(timeout=max(deadline - time.monotonic(), 0.001))
+            def send_all() -> None:
+                futures = [
+                    producer.send(self.topic_name(e.topic), key=str(e.key).encode(), value=e.to_json()) for e in events
+                ]
+                producer.flush(timeout=max(deadline - time.monotonic(), 0.001))
+                for future in futures:
+                    future.get(timeout=max(deadline - time.monotonic(), 0.001))
 
-        _guard(f"publishing {len(events)} event(s)", send_all)
+            _guard(f"publishing {len(events)} event(s)", send_all)
+        except Unavailable:
+            self._replace_clients()
+            raise
 
     def subscribe(self, group: str, topics: Sequence[str]) -> KafkaSubscription:
         if not group or not topics:
@@ -239,9 +258,15 @@ class KafkaBus(EventBus):
             auto_offset_reset="earliest",
             session_timeout_ms=self.session_timeout_ms,
             heartbeat_interval_ms=self.heartbeat_interval_ms,
+            group_instance_id=self.instance_id,
         )
         consumer.subscribe(names)
-        return KafkaSubscription(consumer, group, close_timeout_ms=int(self.timeout * 1000))
+        return KafkaSubscription(
+            consumer,
+            group,
+            close_timeout_ms=int(self.timeout * 1000),
+            rejoin_limit=self.rejoin_timeout_ms / 1000,
+        )
 
     def topic_name(self, topic: str) -> str:
         """The Kafka topic that carries ``topic`` in this namespace."""
@@ -257,12 +282,31 @@ class KafkaBus(EventBus):
 
     def close(self) -> None:
         with self._lock:
+            self._closed = True
+        self._drop_clients(abort=False)
+
+    # -- internals ------------------------------------------------------------------------
+
+    def _replace_clients(self) -> None:
+        """After a failure: forget the producer, the admin client and which topics exist (a
+        broker that lost its data lost them too); the next call builds them again."""
+        log.warning("kafka: replacing the producer and admin client after a failure")
+        self._drop_clients(abort=True)
+
+    def _drop_clients(self, *, abort: bool) -> None:
+        """Close the producer and admin client (best effort: a close that cannot reach the broker
+        must not hide the caller's own error). ``abort``: give up the records the producer still
+        holds instead of waiting for them (their events stay in the outbox)."""
+        with self._lock:
             producer, admin = self._producer, self._admin
             self._producer = self._admin = None
-            self._closed = True
-        # Best effort: a close that cannot reach the broker must not hide the caller's own error.
+            self._topics_known.clear()
         if producer is not None:
             try:
+                if abort:
+                    # kafka-python's close() first waits for pending records, which a wedged
+                    # producer never completes; a forced sender close fails them at once.
+                    producer._sender.force_close()
                 producer.close(timeout=self.timeout)
             except kafka_errors.KafkaError:
                 log.warning("kafka producer did not close cleanly", exc_info=True)
@@ -271,8 +315,6 @@ class KafkaBus(EventBus):
                 admin.close()
             except kafka_errors.KafkaError:
                 log.warning("kafka admin client did not close cleanly", exc_info=True)
-
-    # -- internals ------------------------------------------------------------------------
 
     def _client_options(self, request_timeout_ms: int | None = None) -> dict[str, Any]:
         ms = int(self.timeout * 1000)
@@ -333,12 +375,19 @@ class KafkaBus(EventBus):
 
 
 class KafkaSubscription(Subscription):
-    """One consumer-group member backed by one KafkaConsumer. Use it from one thread."""
+    """One consumer-group member backed by one KafkaConsumer. Use it from one thread.
 
-    def __init__(self, consumer: Any, group: str, *, close_timeout_ms: int) -> None:
+    :meth:`poll` raises Unavailable once the member has been out of a stable group for
+    ``rejoin_limit`` seconds (kafka-python can stay stuck mid-rebalance after a broker restart):
+    the caller closes this subscription and subscribes anew, as after any failure.
+    """
+
+    def __init__(self, consumer: Any, group: str, *, close_timeout_ms: int, rejoin_limit: float) -> None:
         self._consumer = consumer
         self.group = group
         self._close_timeout_ms = close_timeout_ms
+        self._rejoin_limit = rejoin_limit
+        self._unstable_since: float | None = time.monotonic()
         self._closed = False
 
     def poll(self, max_events: int = 500, timeout: float = 0.0) -> list[Event]:
@@ -350,6 +399,9 @@ class KafkaSubscription(Subscription):
             f"polling for group {self.group!r}",
             lambda: self._consumer.poll(timeout_ms=int(max(timeout, 0.0) * 1000), max_records=max_events),
         )
+        self._check_membership()
+        if not batches:
+            _guard(f"checking the positions of group {self.group!r}", self._rewind_past_log_end)
         events: list[Event] = []
         for tp in sorted(batches, key=lambda tp: (tp.topic, tp.partition)):
             for record in batches[tp]:
@@ -359,6 +411,43 @@ class KafkaSubscription(Subscription):
                     # A record no feedcore producer wrote: skipping it beats blocking the partition.
                     log.error("skipping undecodable record at %s[%d]@%d", tp.topic, tp.partition, record.offset)
         return events
+
+    def _check_membership(self) -> None:
+        """Raise Unavailable if this member has not been in a stable group for ``rejoin_limit`` s."""
+        if self._consumer.group_metadata().state is MemberState.STABLE:
+            self._unstable_since = None
+            return
+        now = time.monotonic()
+        if self._unstable_since is None:
+            self._unstable_since = now
+        elif now - self._unstable_since > self._rejoin_limit:
+            raise Unavailable(
+                f"kafka: group {self.group!r}: this member has not (re)joined the group for "
+                f"{self._rejoin_limit:.0f} s; it is replaced"
+            )
+
+    def _rewind_past_log_end(self) -> None:
+        """Seek to the earliest offset every partition whose position is past its log end: the
+        broker lost records this group had read (e.g. it restarted without its log), and new
+        records start below that position, where the member would otherwise wait forever.
+
+        The log end is the high watermark of the last fetch response (ListOffsets is not used:
+        tansu under-reports it); a position never passes it while the broker keeps its log."""
+        consumer = self._consumer
+        for tp in consumer.assignment():
+            end = consumer.highwater(tp)
+            position = consumer.position(tp, timeout_ms=0) if end is not None else None
+            if position is not None and position > end:
+                log.warning(
+                    "group %r: offset %d of %s[%d] is past the log end %d (the broker lost records); "
+                    "restarting the partition from its earliest offset",
+                    self.group,
+                    position,
+                    tp.topic,
+                    tp.partition,
+                    end,
+                )
+                consumer.seek_to_beginning(tp)
 
     def commit(self) -> None:
         """Commit the position after the last record :meth:`poll` returned, for the partitions
