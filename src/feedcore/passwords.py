@@ -34,23 +34,26 @@ def verify_password(password: str, encoded: str, cost: int = OWASP_MEMORY_KIB) -
     """``(matches, needs_rehash)``: whether ``password`` matches ``encoded`` (compared in
     constant time), and whether a match should be re-hashed at ``cost`` (an older scheme or
     other parameters)."""
+    # surrogatepass: text with a lone surrogate (refused at registration) fails to match
+    # instead of raising; valid text encodes as plain UTF-8
+    secret = password.encode("utf-8", "surrogatepass")
     if encoded.startswith("scrypt$"):
-        matches = _verify_scrypt(password, encoded)
+        matches = _verify_scrypt(secret, encoded)
         return matches, matches
     hasher = _hasher(cost)
     try:
-        hasher.verify(encoded, password)
+        hasher.verify(encoded, secret)
     except (VerificationError, InvalidHashError):
         return False, False
     return True, hasher.check_needs_rehash(encoded)
 
 
-def _verify_scrypt(password: str, encoded: str) -> bool:
+def _verify_scrypt(password: bytes, encoded: str) -> bool:
     try:
         _, n, r, p, salt, digest = encoded.split("$")
         expected = base64.b64decode(digest)
         actual = hashlib.scrypt(
-            password.encode(),
+            password,
             salt=base64.b64decode(salt),
             n=int(n),
             r=int(r),
