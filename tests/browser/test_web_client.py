@@ -181,6 +181,12 @@ def test_two_users_journey(new_context, server: str, axe_source: str, screenshot
     bob.goto(f"{server}/@bob")
     _expect(bob.get_by_text("Likes blue things.")).to_be_visible()
 
+    # offline is noticed, and so is coming back
+    bob_context.set_offline(True)
+    _expect(bob.get_by_text(re.compile("You are offline"))).to_be_visible()
+    bob_context.set_offline(False)
+    _expect(bob.get_by_text(re.compile("You are offline"))).to_have_count(0)
+
     # log out: back to the login page, and the feed is no longer reachable
     bob.get_by_role("button", name="Log out").click()
     _expect(bob.get_by_role("heading", name="Log in to feedcore")).to_be_visible()
@@ -189,16 +195,30 @@ def test_two_users_journey(new_context, server: str, axe_source: str, screenshot
     assert bob.evaluate("localStorage.getItem('feedcore.session')") is None
 
 
-def test_api_reference_page(new_context, server: str, screenshots: Path) -> None:
+def test_api_reference_page(new_context, server: str, axe_source: str, screenshots: Path) -> None:
+    with httpx.Client(base_url=server, timeout=10) as client:
+        client.post("/v1/users", json={"handle": "dora", "password": PASSWORD}).raise_for_status()
+        token = client.post(
+            "/v1/auth/token", json={"grant_type": "password", "username": "dora", "password": PASSWORD}
+        ).json()["access_token"]
     page = new_context(**DESKTOP).new_page()
     outside: list[str] = []
-    page.on(
-        "request", lambda r: None if r.url.startswith(server) or r.url.startswith("data:") else outside.append(r.url)
-    )
+    page.on("request", lambda r: None if r.url.startswith((server, "data:", "blob:")) else outside.append(r.url))
     page.goto(f"{server}/docs")
     _expect(page.get_by_text("/v1/feed", exact=True)).to_be_visible()
-    _expect(page.get_by_role("button", name=re.compile("Authorize"))).to_be_visible()
     page.screenshot(path=screenshots / "docs.png")
+    accessible(page, axe_source, "API reference")
+
+    # "Try it out" with a bearer token
+    page.locator(".auth-wrapper").get_by_role("button", name=re.compile("Authorize")).click()
+    page.locator(".auth-container input").fill(token)
+    page.locator(".auth-btn-wrapper button.authorize").click()
+    page.locator(".auth-btn-wrapper button.btn-done").click()
+    me = page.locator(".opblock-get", has=page.get_by_text("/v1/me", exact=True))
+    me.locator(".opblock-summary-control").click()
+    me.get_by_role("button", name="Try it out").click()
+    me.get_by_role("button", name="Execute").click()
+    _expect(me.locator(".responses-inner")).to_contain_text('"handle": "dora"')  # the server's answer
     assert outside == [], "the API reference loads nothing from another host"
 
 

@@ -3,11 +3,12 @@
 // to "Try it out" (Authorize sets another).
 import SwaggerUIBundle from "swagger-ui-dist/swagger-ui-es-bundle.js";
 import "swagger-ui-dist/swagger-ui.css";
+import "./docs.css";
 
 const ui = SwaggerUIBundle({
   url: "/openapi.json",
   dom_id: "#swagger-ui",
-  deepLinking: true,
+  deepLinking: false, // its deep links are links nested inside buttons (not accessible)
   persistAuthorization: true,
   tryItOutEnabled: false,
   validatorUrl: null, // no calls to an outside validator
