@@ -12,7 +12,7 @@ from starlette.routing import BaseRoute
 
 from feedcore import Platform, Settings
 
-from . import oauth, routes_accounts, routes_ops, routes_posts, routes_users
+from . import oauth, routes_accounts, routes_clients, routes_ops, routes_pages, routes_posts, routes_users
 from .cors import cors_middleware
 from .errors import http_exception_handler, unexpected_error_handler
 from .metrics import Metrics
@@ -24,6 +24,8 @@ __all__ = ["ROUTES", "create_app"]
 
 ROUTES: list[BaseRoute] = [
     *oauth.ROUTES,
+    *routes_pages.ROUTES,
+    *routes_clients.ROUTES,
     *routes_accounts.ROUTES,
     *routes_users.ROUTES,
     *routes_posts.ROUTES,

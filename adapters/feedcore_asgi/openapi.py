@@ -126,6 +126,42 @@ _SCHEMAS: JSON = {
         {"error_description": {"type": "string"}, "error_uri": {"type": "string"}},
     ),
     "Introspection": _obj({"active": {"type": "boolean"}}, closed=False),
+    "NewClient": _obj(
+        {"name": {"type": "string", "minLength": 1, "maxLength": 100}},
+        {
+            "redirect_uris": {"type": "array", "items": {"type": "string"}, "maxItems": 10},
+            "scope": {"type": "string"},
+            "confidential": {"type": "boolean"},
+            "client_credentials": {"type": "boolean"},
+        },
+        closed=False,
+    ),
+    "Client": _obj(
+        {
+            "client_id": {"type": "string"},
+            "name": {"type": "string"},
+            "redirect_uris": {"type": "array", "items": {"type": "string"}},
+            "scope": {"type": "string"},
+            "grant_types": {"type": "array", "items": {"type": "string"}},
+            "token_endpoint_auth_method": {"enum": ["none", "client_secret_basic"]},
+        },
+        {"client_secret": {"type": "string"}},
+    ),
+    "Session": _obj(
+        {
+            "id": _ID,
+            "client_id": {"type": "string"},
+            "client_name": {"type": "string"},
+            "scope": {"type": "string"},
+            "created_at": _TIME,
+            "expires_at": _TIME,
+            "current": {"type": "boolean"},
+        }
+    ),
+    "SessionPage": _page("Session"),
+    "PasswordChange": _obj(
+        {"current_password": {"type": "string"}, "new_password": {"type": "string", "minLength": 8}}, closed=False
+    ),
     "Metadata": _obj({"issuer": {"type": "string"}, "token_endpoint": {"type": "string"}}, closed=False),
     "ProfileUpdate": _obj(
         {},
@@ -235,6 +271,8 @@ def _op(
 
 
 _PARAM_SCHEMAS: dict[str, JSON] = {
+    "client_id": {"type": "string", "description": "A client application's id."},
+    "session_id": _ID,
     "user": {"type": "string", "description": "A user id or handle."},
     "user_id": _ID,
     "post_id": _ID,
@@ -253,6 +291,8 @@ _BODIES: dict[str, JSON] = {
         "application/json": {"schema": _ref("RevokeRequest")},
     },
     "ProfileUpdate": {"application/json": {"schema": _ref("ProfileUpdate")}},
+    "NewClient": {"application/json": {"schema": _ref("NewClient")}},
+    "PasswordChange": {"application/json": {"schema": _ref("PasswordChange")}},
     "NewPost": {"application/json": {"schema": _ref("NewPost")}},
     "Text": {"application/json": {"schema": _ref("Text")}},
     "Media": {t: {"schema": {"type": "string", "format": "binary"}} for t in ACCEPTED_TYPES},
@@ -275,9 +315,55 @@ def _oauth_op(summary: str, ok: str, body: str | None) -> JSON:
     return {"summary": summary, "responses": responses, "requestBody": {"required": True, "content": _BODIES[body]}}
 
 
+def _page_op(summary: str, params: tuple[str, ...], form: bool) -> JSON:
+    """A browser page of the authorization server: HTML, or a redirect (303)."""
+    page = {"text/html": {"schema": {"type": "string"}}}
+    responses: JSON = {
+        "200": {"description": "The page.", "content": page},
+        "303": {"description": "On to the next page, or back to the client.", "headers": {"Location": _LOCATION}},
+        "400": {"description": "A request that cannot go back to its client.", "content": page},
+        "401": {"description": "Wrong handle or password.", "content": page},
+        "403": {"description": "The form expired (anti-forgery check).", "content": page},
+        "429": {"description": "Too many failed sign-ins; see Retry-After.", "content": page},
+        "503": {"description": "A backend is unavailable.", "content": {"application/json": {"schema": _ref("Error")}}},
+    }
+    op: JSON = {"summary": summary, "responses": responses}
+    fields = {name: {"type": "string"} for name in params}
+    if form:
+        schema = {"type": "object", "properties": fields}
+        op["requestBody"] = {"required": True, "content": {"application/x-www-form-urlencoded": {"schema": schema}}}
+    else:
+        op["parameters"] = [{"name": p, "in": "query", "required": False, "schema": {"type": "string"}} for p in params]
+    return op
+
+
+_LOCATION: JSON = {"required": True, "schema": {"type": "string"}}
+_AUTHORIZE_PARAMS = (
+    "response_type",
+    "client_id",
+    "redirect_uri",
+    "scope",
+    "state",
+    "code_challenge",
+    "code_challenge_method",
+)
+
+
 def _paths() -> JSON:
     post = ("post_id",)
     return {
+        "/v1/auth/authorize": {
+            "get": _page_op("Authorization endpoint (RFC 6749 3.1): the consent page.", _AUTHORIZE_PARAMS, False),
+            "post": _page_op(
+                "The user's decision on the consent page.", (*_AUTHORIZE_PARAMS, "decision", "csrf"), True
+            ),
+        },
+        "/v1/auth/login": {
+            "get": _page_op("The sign-in page.", ("next",), False),
+            "post": _page_op(
+                "Sign in (a browser, for the authorization endpoint).", ("username", "password", "csrf", "next"), True
+            ),
+        },
         "/v1/users": {"post": _op("Register a user.", (201, "User"), auth="none", body="NewUser", errors=(409,))},
         "/v1/auth/token": {"post": _oauth_op("OAuth 2 token endpoint (RFC 6749).", "Tokens", "TokenRequest")},
         "/v1/auth/revoke": {
@@ -288,6 +374,38 @@ def _paths() -> JSON:
         },
         "/.well-known/oauth-authorization-server": {
             "get": _oauth_op("Authorization server metadata (RFC 8414).", "Metadata", None)
+        },
+        "/v1/clients": {
+            "post": _op(
+                "Register a client application (OAuth 2); the secret of a confidential one is shown only here.",
+                (201, "Client"),
+                auth="required",
+                body="NewClient",
+                errors=(403,),
+            )
+        },
+        "/v1/clients/{client_id}": {
+            "delete": _op(
+                "Remove a client application the caller registered.",
+                (204, None),
+                auth="required",
+                params=("client_id",),
+            )
+        },
+        "/v1/me/sessions": {
+            "get": _op("The caller's sessions (sign-ins), newest first.", (200, "SessionPage"), auth="required")
+        },
+        "/v1/me/sessions/{session_id}": {
+            "delete": _op("End one of the caller's sessions.", (204, None), auth="required", params=("session_id",))
+        },
+        "/v1/me/password": {
+            "put": _op(
+                "Change the caller's password; their other sessions end.",
+                (204, None),
+                auth="required",
+                body="PasswordChange",
+                errors=(404,),
+            )
         },
         "/v1/me": {
             "get": _op("The caller's profile.", (200, "User"), auth="required", errors=(404,)),

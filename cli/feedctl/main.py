@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import click
 
-from .commands import inspect, operate, service, setup
+from .commands import clients, inspect, operate, service, setup
 
 __all__ = ["cli"]
 
@@ -24,6 +24,6 @@ def cli() -> None:
     """
 
 
-for module in (setup, service, inspect, operate):
+for module in (setup, service, inspect, operate, clients):
     for command in module.COMMANDS:
         cli.add_command(command)

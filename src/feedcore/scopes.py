@@ -39,7 +39,12 @@ SCOPE_DESCRIPTIONS = {
 def parse_scope(text: str | Iterable[str] | None) -> tuple[str, ...]:
     """The scopes named in a space-separated string (or an iterable), known ones only, in
     canonical order. Raises InvalidInput (code ``invalid_scope``) for an unknown scope."""
-    names = text.split() if isinstance(text, str) else list(text or ())
+    if isinstance(text, str):
+        names = text.split()
+    elif text is None or (isinstance(text, list | tuple) and all(isinstance(n, str) for n in text)):
+        names = list(text or ())
+    else:
+        raise InvalidInput("scope must be a space-separated string", code="invalid_scope")
     unknown = sorted({n for n in names if n not in SCOPES})
     if unknown:
         raise InvalidInput(f"unknown scope {' '.join(unknown)!r}; known: {' '.join(SCOPES)}", code="invalid_scope")
