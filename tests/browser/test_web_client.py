@@ -85,6 +85,11 @@ def test_two_users_journey(new_context, server: str, axe_source: str, screenshot
     bob = bob_context.new_page()
     bob.goto(f"{server}/")
     _expect(bob.get_by_role("heading", name="Log in to feedcore")).to_be_visible()
+    bob.get_by_label("Handle").fill("nobody")
+    bob.get_by_label("Password").fill("not the password")
+    bob.get_by_role("button", name="Log in").click()
+    _expect(bob.get_by_role("alert")).to_be_visible()  # the server's reason, not a status line
+    _expect(bob.get_by_role("alert")).not_to_contain_text("400")
     accessible(bob, axe_source, "login")
     bob.screenshot(path=screenshots / "login.png")
     bob.close()
@@ -211,9 +216,10 @@ def test_api_reference_page(new_context, server: str, axe_source: str, screensho
 
     # "Try it out" with a bearer token
     page.locator(".auth-wrapper").get_by_role("button", name=re.compile("Authorize")).click()
-    page.locator(".auth-container input").fill(token)
-    page.locator(".auth-btn-wrapper button.authorize").click()
-    page.locator(".auth-btn-wrapper button.btn-done").click()
+    bearer = page.locator(".auth-container").filter(has=page.get_by_role("heading", name=re.compile("^bearer")))
+    bearer.locator("input").fill(token)
+    bearer.locator("button.authorize").click()
+    bearer.locator("button.btn-done").click()
     me = page.locator(".opblock-get", has=page.get_by_text("/v1/me", exact=True))
     me.locator(".opblock-summary-control").click()
     me.get_by_role("button", name="Try it out").click()

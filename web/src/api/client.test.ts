@@ -55,6 +55,12 @@ describe("api client", () => {
     expect(JSON.parse(localStorage.getItem("feedcore.session")!).accessToken).toBe("a");
   });
 
+  it("reads the token endpoint's OAuth errors", async () => {
+    mockFetch(() => json({ error: "invalid_grant", error_description: "wrong handle or password" }, 400));
+    await expect(logIn("carol", "nope")).rejects.toMatchObject({ code: "invalid_grant", message: "wrong handle or password" });
+    expect(session.get()).toBeNull();
+  });
+
   it("ends the session on a 401", async () => {
     signIn();
     mockFetch(() => json({ error: { code: "unauthorized", message: "token expired" } }, 401));

@@ -76,13 +76,15 @@ function retryAfter(response: Response): number | null {
   return Number.isFinite(value) && value > 0 ? value : null;
 }
 
-/** feedcore's error shape (`{"error": {"code", "message"}}`) as an ApiError; anything else
- * (a proxy's page, an empty body) keeps the status line. */
+/** feedcore's error shape (`{"error": {"code", "message"}}`) or OAuth's (`{"error",
+ * "error_description"}`, from the token endpoint) as an ApiError; anything else (a proxy's
+ * page, an empty body) keeps the status line. */
 function toError(response: Response, body: unknown): ApiError {
-  const shape = (body as { error?: { code?: unknown; message?: unknown } } | null)?.error;
-  const code = typeof shape?.code === "string" ? shape.code : "http_error";
-  const message =
-    typeof shape?.message === "string" ? shape.message : `${response.status} ${response.statusText}`.trim();
+  const { error, error_description } = (body ?? {}) as { error?: unknown; error_description?: unknown };
+  const shape = typeof error === "object" && error !== null ? (error as { code?: unknown; message?: unknown }) : {};
+  const code = typeof error === "string" ? error : typeof shape.code === "string" ? shape.code : "http_error";
+  const text = typeof error === "string" ? error_description : shape.message;
+  const message = typeof text === "string" && text ? text : `${response.status} ${response.statusText}`.trim();
   return new ApiError(response.status, code, message, retryAfter(response));
 }
 
