@@ -3,7 +3,7 @@ import { Link, Redirect, Route, Switch, useLocation } from "wouter";
 import { logOut, session } from "./api/client";
 import { Banners } from "./components/Banners";
 import { Empty } from "./components/Notice";
-import { LogIn, Settings, SignUp } from "./pages/Account";
+import { Callback, LogIn, Settings, SignUp } from "./pages/Account";
 import { Home } from "./pages/Home";
 import { People } from "./pages/People";
 import { PostPage } from "./pages/PostPage";
@@ -104,6 +104,9 @@ export function App() {
       <main id="main" tabIndex={-1}>
         <Switch>
           <Route path="/login">{signedIn ? <Redirect to="/" replace /> : <LogIn />}</Route>
+          <Route path="/callback">
+            <Callback />
+          </Route>
           <Route path="/signup">{signedIn ? <Redirect to="/" replace /> : <SignUp />}</Route>
           <Route path="/">
             <SignedIn>

@@ -117,7 +117,7 @@ export const api = createClient<paths>({
 api.use(signals);
 
 /** The data of an openapi-fetch result, or its error as an ApiError. */
-async function ok<T>(result: Promise<{ data?: T; error?: unknown; response: Response }>): Promise<T> {
+export async function ok<T>(result: Promise<{ data?: T; error?: unknown; response: Response }>): Promise<T> {
   let outcome: Awaited<typeof result>;
   try {
     outcome = await result;
@@ -128,7 +128,7 @@ async function ok<T>(result: Promise<{ data?: T; error?: unknown; response: Resp
   return outcome.data as T;
 }
 
-function startSession(tokens: Tokens, user: User): void {
+export function startSession(tokens: Tokens, user: User): void {
   session.set({
     accessToken: tokens.access_token,
     refreshToken: tokens.refresh_token ?? null,
@@ -155,6 +155,8 @@ async function refresh(current: Session): Promise<void> {
 
 // --- accounts ---------------------------------------------------------------------------
 
+/** Signs in with the password grant (first-party clients only: sign-up, and browsers without
+ * WebCrypto, where PKCE cannot run; see `oauth.ts` for the usual sign-in). */
 export async function logIn(username: string, password: string): Promise<User> {
   const tokens = await ok(api.POST("/v1/auth/token", { body: { grant_type: "password", username, password } }));
   const user = await ok(

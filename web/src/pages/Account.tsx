@@ -1,8 +1,9 @@
-import { useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { Link, useLocation } from "wouter";
 import { logIn, session, signUp, updateProfile } from "../api/client";
+import { authorizationUrl, canUseCodeFlow, completeSignIn } from "../api/oauth";
 import { Field } from "../components/Field";
-import { ErrorNotice } from "../components/Notice";
+import { ErrorNotice, Loading } from "../components/Notice";
 import { useStore } from "../lib/store";
 
 /** A form's submit state: busy while `action` runs, its error after. */
@@ -29,7 +30,41 @@ function useSubmit(action: (form: FormData) => Promise<unknown>) {
 
 const text = (form: FormData, name: string) => String(form.get(name) ?? "");
 
+/** Log in: on the server's sign-in page (authorization code + PKCE), where browsers allow
+ * it; elsewhere (plain http on another host: no WebCrypto) with the password grant. */
 export function LogIn() {
+  return canUseCodeFlow() ? <CodeFlowLogIn /> : <PasswordLogIn />;
+}
+
+function CodeFlowLogIn() {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  async function start() {
+    setBusy(true);
+    setError(null);
+    try {
+      window.location.assign(await authorizationUrl("/"));
+    } catch (exc) {
+      setError(exc);
+      setBusy(false);
+    }
+  }
+  return (
+    <section className="card narrow">
+      <h1>Log in to feedcore</h1>
+      <p>You sign in on feedcore's own sign-in page and come back here; this app never sees your password.</p>
+      {error !== null && <ErrorNotice error={error} />}
+      <button type="button" className="primary" onClick={start} disabled={busy} aria-busy={busy}>
+        {busy ? "Going to the sign-in page…" : "Log in"}
+      </button>
+      <p>
+        New here? <Link href="/signup">Create an account</Link>
+      </p>
+    </section>
+  );
+}
+
+function PasswordLogIn() {
   const [, navigate] = useLocation();
   const { busy, error, onSubmit } = useSubmit(async (form) => {
     await logIn(text(form, "username"), text(form, "password"));
@@ -49,6 +84,29 @@ export function LogIn() {
       <p>
         New here? <Link href="/signup">Create an account</Link>
       </p>
+    </section>
+  );
+}
+
+/** The redirect URI: exchanges the code for tokens, then goes where the sign-in started. */
+export function Callback() {
+  const [, navigate] = useLocation();
+  const [error, setError] = useState<unknown>(null);
+  const started = useRef(false);
+  useEffect(() => {
+    if (started.current) return;
+    started.current = true;
+    completeSignIn(window.location.search).then(
+      ({ returnTo }) => navigate(returnTo, { replace: true }),
+      (exc: unknown) => setError(exc),
+    );
+  }, [navigate]);
+  if (error === null) return <Loading what="Signing you in" />;
+  return (
+    <section className="card narrow">
+      <h1>Sign-in not completed</h1>
+      <p role="alert">{error instanceof Error ? error.message : "The sign-in failed."}</p>
+      <Link href="/login">Back to log in</Link>
     </section>
   );
 }
