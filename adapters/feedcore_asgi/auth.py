@@ -6,6 +6,7 @@ from starlette.datastructures import Headers
 
 from feedcore import Platform
 from feedcore.errors import Unauthorized
+from feedcore.model import Principal
 
 __all__ = ["bearer_token", "identify"]
 
@@ -19,13 +20,13 @@ def bearer_token(headers: Headers) -> str | None:
     return token.strip() if scheme.lower() == "bearer" else ""
 
 
-def identify(platform: Platform, token: str | None) -> tuple[int | None, Unauthorized | None]:
-    """``(user_id, None)`` for a valid token, ``(None, error)`` for a bad one, ``(None, None)`` without."""
+def identify(platform: Platform, token: str | None) -> tuple[Principal | None, Unauthorized | None]:
+    """``(principal, None)`` for a valid token, ``(None, error)`` for a bad one, ``(None, None)`` without."""
     if token is None:
         return None, None
     if not token:
         return None, Unauthorized("use an 'Authorization: Bearer <access token>' header", code="invalid_token")
     try:
-        return platform.auth.verify(token).user_id, None
+        return platform.auth.verify(token), None
     except Unauthorized as exc:
         return None, exc

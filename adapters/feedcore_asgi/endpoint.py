@@ -16,8 +16,10 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from feedcore import Platform
-from feedcore.errors import InvalidInput, NotFound, Unauthorized
+from feedcore.errors import Forbidden, InvalidInput, NotFound, Unauthorized
+from feedcore.model import Principal
 from feedcore.ports import RateDecision
+from feedcore.scopes import FOLLOW, READ, WRITE
 
 from .auth import bearer_token, identify
 from .bodies import parse_form_or_json, parse_json_object, read_limited
@@ -92,15 +94,28 @@ def no_content() -> Response:
 @attrs.frozen
 class _Gate:
     platform: Platform
-    viewer: int | None
+    principal: Principal | None
     auth_error: Unauthorized | None
     decision: RateDecision | None
+
+    @property
+    def viewer(self) -> int | None:
+        return self.principal.user_id if self.principal is not None else None
 
 
 def _gate(holder: PlatformHolder, token: str | None, client: str, limited: bool) -> _Gate:
     platform = holder.get()
-    viewer, auth_error = identify(platform, token)
-    return _Gate(platform, viewer, auth_error, hit(platform, viewer, client) if limited else None)
+    principal, auth_error = identify(platform, token)
+    viewer = principal.user_id if principal is not None else None
+    return _Gate(platform, principal, auth_error, hit(platform, viewer, client) if limited else None)
+
+
+def required_scope(method: str, path: str) -> str:
+    """The OAuth scope a route needs: changes to the follow graph ``follow``, other changes
+    ``write``, reads ``read``."""
+    if method in ("GET", "HEAD"):
+        return READ
+    return FOLLOW if "/following/" in path else WRITE
 
 
 async def _read_body(request: Request, kind: Body, platform: Platform) -> Any:
@@ -129,6 +144,10 @@ def endpoint(
                 raise gate.auth_error
             if auth == "required" and gate.viewer is None:
                 raise Unauthorized("authentication required: send 'Authorization: Bearer <access token>'")
+            if gate.principal is not None:
+                scope = required_scope(request.method, request.url.path)
+                if scope not in gate.principal.scopes:
+                    raise Forbidden(f"the access token lacks the '{scope}' scope", code="insufficient_scope")
             request.state.user_id = gate.viewer
 
         def gate_and_call(request: Request, token: str | None, client: str) -> tuple[_Gate, Response]:

@@ -68,6 +68,8 @@ def error_response(exc: Exception, headers: Mapping[str, str] | None = None) -> 
             extra["WWW-Authenticate"] = (
                 challenge if exc.code == "unauthorized" else f'{challenge}, error="invalid_token"'
             )
+        elif isinstance(exc, Forbidden) and exc.code == "insufficient_scope":
+            extra["WWW-Authenticate"] = 'Bearer realm="feedcore", error="insufficient_scope"'
         elif isinstance(exc, RateLimited):
             extra["Retry-After"] = str(max(1, math.ceil(exc.retry_after)))
         elif isinstance(exc, Unavailable):

@@ -10,6 +10,8 @@ from feedcore import __version__
 from feedcore.scopes import SCOPE_DESCRIPTIONS
 from feedcore.services.media import ACCEPTED_TYPES
 
+from .endpoint import required_scope
+
 __all__ = ["openapi_document"]
 
 JSON = dict[str, Any]
@@ -185,7 +187,7 @@ _RATE_HEADERS: JSON = {
 _ERRORS: dict[int, str] = {
     400: "Invalid input (malformed body, bad field, bad limit or cursor).",
     401: "Missing, invalid, expired or revoked token.",
-    403: "Authenticated, but not allowed.",
+    403: "Authenticated, but not allowed (or the token lacks the scope: insufficient_scope).",
     404: "No such resource.",
     409: "Conflicts with existing state.",
     413: "Body larger than its limit.",
@@ -546,6 +548,13 @@ def _paths() -> JSON:
 def openapi_document() -> JSON:
     """The OpenAPI 3.1 document (built once; treat it as read-only)."""
     paths = _paths()
+    for path, item in paths.items():
+        for method, op in item.items():
+            if "security" in op:  # every route that takes tokens declares the OAuth scope it needs
+                scope = required_scope(method.upper(), path.replace("{", "").replace("}", ""))
+                optional: list[JSON] = [{}] if {} in op["security"] else []
+                op["security"] = [{"oauth2": [scope]}, {"bearer": []}, *optional]
+                op["responses"]["403"] = _error(403)
     media_ok = paths["/media/{key}"]["get"]["responses"]["200"]
     media_ok["content"] = {t: {"schema": {"type": "string", "format": "binary"}} for t in ACCEPTED_TYPES}
     return {

@@ -163,3 +163,25 @@ def test_metadata(api: TestClient) -> None:
     AuthorizationServerMetadata(document).validate()
     assert document["issuer"] == "http://localhost"
     assert document["authorization_endpoint"] == "http://localhost/v1/auth/authorize"
+
+
+def test_scopes_are_enforced_on_api_routes(api: TestClient) -> None:
+    alice, bob = signup(api, "alice"), signup(api, "bob")
+
+    def token(scope: str) -> dict[str, str]:
+        body = {"grant_type": "password", "username": "alice", "password": PASSWORD, "scope": scope}
+        return {"Authorization": f"Bearer {api.post('/v1/auth/token', data=body).json()['access_token']}"}
+
+    reader, writer, follower = token("read"), token("read write"), token("follow")
+    assert api.get("/v1/feed", headers=reader).status_code == 200
+    refused = assert_error(api.post("/v1/posts", headers=reader, json={"text": "hi"}), 403, "insufficient_scope")
+    assert "write" in refused["message"]
+    assert (
+        'error="insufficient_scope"'
+        in api.post("/v1/posts", headers=reader, json={"text": "hi"}).headers["www-authenticate"]
+    )
+    assert api.post("/v1/posts", headers=writer, json={"text": "hi"}).status_code == 201
+    assert_error(api.put(f"/v1/me/following/{bob.id}", headers=writer), 403, "insufficient_scope")
+    assert api.put(f"/v1/me/following/{bob.id}", headers=follower).status_code == 204
+    assert_error(api.get("/v1/feed", headers=follower), 403, "insufficient_scope")
+    assert api.get("/v1/feed", headers=alice.auth).status_code == 200  # the default grant has every user scope

@@ -843,7 +843,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Authenticated, but not allowed. */
+                /** @description Authenticated, but not allowed (or the token lacks the scope: insufficient_scope). */
                 403: {
                     headers: {
                         /** @description Requests allowed per period. */
@@ -963,6 +963,21 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description Authenticated, but not allowed (or the token lacks the scope: insufficient_scope). */
+                403: {
+                    headers: {
+                        /** @description Requests allowed per period. */
+                        "RateLimit-Limit"?: number;
+                        /** @description Requests left in this period. */
+                        "RateLimit-Remaining"?: number;
+                        /** @description Seconds until the limit resets. */
+                        "RateLimit-Reset"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
                 /** @description No such resource. */
                 404: {
                     headers: {
@@ -1064,6 +1079,21 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description Authenticated, but not allowed (or the token lacks the scope: insufficient_scope). */
+                403: {
+                    headers: {
+                        /** @description Requests allowed per period. */
+                        "RateLimit-Limit"?: number;
+                        /** @description Requests left in this period. */
+                        "RateLimit-Remaining"?: number;
+                        /** @description Seconds until the limit resets. */
+                        "RateLimit-Reset"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
                 /** @description Rate limited; see Retry-After. */
                 429: {
                     headers: {
@@ -1150,6 +1180,21 @@ export interface paths {
                         /** @description Seconds until the limit resets. */
                         "RateLimit-Reset"?: number;
                         "WWW-Authenticate": string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Authenticated, but not allowed (or the token lacks the scope: insufficient_scope). */
+                403: {
+                    headers: {
+                        /** @description Requests allowed per period. */
+                        "RateLimit-Limit"?: number;
+                        /** @description Requests left in this period. */
+                        "RateLimit-Remaining"?: number;
+                        /** @description Seconds until the limit resets. */
+                        "RateLimit-Reset"?: number;
                         [name: string]: unknown;
                     };
                     content: {
@@ -1275,6 +1320,21 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description Authenticated, but not allowed (or the token lacks the scope: insufficient_scope). */
+                403: {
+                    headers: {
+                        /** @description Requests allowed per period. */
+                        "RateLimit-Limit"?: number;
+                        /** @description Requests left in this period. */
+                        "RateLimit-Remaining"?: number;
+                        /** @description Seconds until the limit resets. */
+                        "RateLimit-Reset"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
                 /** @description No such resource. */
                 404: {
                     headers: {
@@ -1387,6 +1447,21 @@ export interface paths {
                         /** @description Seconds until the limit resets. */
                         "RateLimit-Reset"?: number;
                         "WWW-Authenticate": string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Authenticated, but not allowed (or the token lacks the scope: insufficient_scope). */
+                403: {
+                    headers: {
+                        /** @description Requests allowed per period. */
+                        "RateLimit-Limit"?: number;
+                        /** @description Requests left in this period. */
+                        "RateLimit-Remaining"?: number;
+                        /** @description Seconds until the limit resets. */
+                        "RateLimit-Reset"?: number;
                         [name: string]: unknown;
                     };
                     content: {
@@ -1506,6 +1581,21 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description Authenticated, but not allowed (or the token lacks the scope: insufficient_scope). */
+                403: {
+                    headers: {
+                        /** @description Requests allowed per period. */
+                        "RateLimit-Limit"?: number;
+                        /** @description Requests left in this period. */
+                        "RateLimit-Remaining"?: number;
+                        /** @description Seconds until the limit resets. */
+                        "RateLimit-Reset"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
                 /** @description No such resource. */
                 404: {
                     headers: {
@@ -1615,6 +1705,21 @@ export interface paths {
                         /** @description Seconds until the limit resets. */
                         "RateLimit-Reset"?: number;
                         "WWW-Authenticate": string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Authenticated, but not allowed (or the token lacks the scope: insufficient_scope). */
+                403: {
+                    headers: {
+                        /** @description Requests allowed per period. */
+                        "RateLimit-Limit"?: number;
+                        /** @description Requests left in this period. */
+                        "RateLimit-Remaining"?: number;
+                        /** @description Seconds until the limit resets. */
+                        "RateLimit-Reset"?: number;
                         [name: string]: unknown;
                     };
                     content: {
@@ -1745,6 +1850,21 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description Authenticated, but not allowed (or the token lacks the scope: insufficient_scope). */
+                403: {
+                    headers: {
+                        /** @description Requests allowed per period. */
+                        "RateLimit-Limit"?: number;
+                        /** @description Requests left in this period. */
+                        "RateLimit-Remaining"?: number;
+                        /** @description Seconds until the limit resets. */
+                        "RateLimit-Reset"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
                 /** @description No such resource. */
                 404: {
                     headers: {
@@ -1863,6 +1983,21 @@ export interface paths {
                         /** @description Seconds until the limit resets. */
                         "RateLimit-Reset"?: number;
                         "WWW-Authenticate": string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Authenticated, but not allowed (or the token lacks the scope: insufficient_scope). */
+                403: {
+                    headers: {
+                        /** @description Requests allowed per period. */
+                        "RateLimit-Limit"?: number;
+                        /** @description Requests left in this period. */
+                        "RateLimit-Remaining"?: number;
+                        /** @description Seconds until the limit resets. */
+                        "RateLimit-Reset"?: number;
                         [name: string]: unknown;
                     };
                     content: {
@@ -1995,6 +2130,21 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description Authenticated, but not allowed (or the token lacks the scope: insufficient_scope). */
+                403: {
+                    headers: {
+                        /** @description Requests allowed per period. */
+                        "RateLimit-Limit"?: number;
+                        /** @description Requests left in this period. */
+                        "RateLimit-Remaining"?: number;
+                        /** @description Seconds until the limit resets. */
+                        "RateLimit-Reset"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
                 /** @description No such resource. */
                 404: {
                     headers: {
@@ -2115,6 +2265,21 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description Authenticated, but not allowed (or the token lacks the scope: insufficient_scope). */
+                403: {
+                    headers: {
+                        /** @description Requests allowed per period. */
+                        "RateLimit-Limit"?: number;
+                        /** @description Requests left in this period. */
+                        "RateLimit-Remaining"?: number;
+                        /** @description Seconds until the limit resets. */
+                        "RateLimit-Reset"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
                 /** @description No such resource. */
                 404: {
                     headers: {
@@ -2214,6 +2379,21 @@ export interface paths {
                         /** @description Seconds until the limit resets. */
                         "RateLimit-Reset"?: number;
                         "WWW-Authenticate": string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Authenticated, but not allowed (or the token lacks the scope: insufficient_scope). */
+                403: {
+                    headers: {
+                        /** @description Requests allowed per period. */
+                        "RateLimit-Limit"?: number;
+                        /** @description Requests left in this period. */
+                        "RateLimit-Remaining"?: number;
+                        /** @description Seconds until the limit resets. */
+                        "RateLimit-Reset"?: number;
                         [name: string]: unknown;
                     };
                     content: {
@@ -2335,6 +2515,21 @@ export interface paths {
                         /** @description Seconds until the limit resets. */
                         "RateLimit-Reset"?: number;
                         "WWW-Authenticate": string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Authenticated, but not allowed (or the token lacks the scope: insufficient_scope). */
+                403: {
+                    headers: {
+                        /** @description Requests allowed per period. */
+                        "RateLimit-Limit"?: number;
+                        /** @description Requests left in this period. */
+                        "RateLimit-Remaining"?: number;
+                        /** @description Seconds until the limit resets. */
+                        "RateLimit-Reset"?: number;
                         [name: string]: unknown;
                     };
                     content: {
@@ -2465,6 +2660,21 @@ export interface paths {
                         /** @description Seconds until the limit resets. */
                         "RateLimit-Reset"?: number;
                         "WWW-Authenticate": string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Authenticated, but not allowed (or the token lacks the scope: insufficient_scope). */
+                403: {
+                    headers: {
+                        /** @description Requests allowed per period. */
+                        "RateLimit-Limit"?: number;
+                        /** @description Requests left in this period. */
+                        "RateLimit-Remaining"?: number;
+                        /** @description Seconds until the limit resets. */
+                        "RateLimit-Reset"?: number;
                         [name: string]: unknown;
                     };
                     content: {
@@ -2624,6 +2834,21 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description Authenticated, but not allowed (or the token lacks the scope: insufficient_scope). */
+                403: {
+                    headers: {
+                        /** @description Requests allowed per period. */
+                        "RateLimit-Limit"?: number;
+                        /** @description Requests left in this period. */
+                        "RateLimit-Remaining"?: number;
+                        /** @description Seconds until the limit resets. */
+                        "RateLimit-Reset"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
                 /** @description No such resource. */
                 404: {
                     headers: {
@@ -2743,6 +2968,21 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description Authenticated, but not allowed (or the token lacks the scope: insufficient_scope). */
+                403: {
+                    headers: {
+                        /** @description Requests allowed per period. */
+                        "RateLimit-Limit"?: number;
+                        /** @description Requests left in this period. */
+                        "RateLimit-Remaining"?: number;
+                        /** @description Seconds until the limit resets. */
+                        "RateLimit-Reset"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
                 /** @description No such resource. */
                 404: {
                     headers: {
@@ -2834,7 +3074,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Authenticated, but not allowed. */
+                /** @description Authenticated, but not allowed (or the token lacks the scope: insufficient_scope). */
                 403: {
                     headers: {
                         /** @description Requests allowed per period. */
@@ -2961,7 +3201,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Authenticated, but not allowed. */
+                /** @description Authenticated, but not allowed (or the token lacks the scope: insufficient_scope). */
                 403: {
                     headers: {
                         /** @description Requests allowed per period. */
@@ -3090,6 +3330,21 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description Authenticated, but not allowed (or the token lacks the scope: insufficient_scope). */
+                403: {
+                    headers: {
+                        /** @description Requests allowed per period. */
+                        "RateLimit-Limit"?: number;
+                        /** @description Requests left in this period. */
+                        "RateLimit-Remaining"?: number;
+                        /** @description Seconds until the limit resets. */
+                        "RateLimit-Reset"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
                 /** @description No such resource. */
                 404: {
                     headers: {
@@ -3174,6 +3429,21 @@ export interface paths {
                         /** @description Seconds until the limit resets. */
                         "RateLimit-Reset"?: number;
                         "WWW-Authenticate": string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Authenticated, but not allowed (or the token lacks the scope: insufficient_scope). */
+                403: {
+                    headers: {
+                        /** @description Requests allowed per period. */
+                        "RateLimit-Limit"?: number;
+                        /** @description Requests left in this period. */
+                        "RateLimit-Remaining"?: number;
+                        /** @description Seconds until the limit resets. */
+                        "RateLimit-Reset"?: number;
                         [name: string]: unknown;
                     };
                     content: {
@@ -3301,6 +3571,21 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description Authenticated, but not allowed (or the token lacks the scope: insufficient_scope). */
+                403: {
+                    headers: {
+                        /** @description Requests allowed per period. */
+                        "RateLimit-Limit"?: number;
+                        /** @description Requests left in this period. */
+                        "RateLimit-Remaining"?: number;
+                        /** @description Seconds until the limit resets. */
+                        "RateLimit-Reset"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
                 /** @description No such resource. */
                 404: {
                     headers: {
@@ -3406,6 +3691,21 @@ export interface paths {
                         /** @description Seconds until the limit resets. */
                         "RateLimit-Reset"?: number;
                         "WWW-Authenticate": string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Authenticated, but not allowed (or the token lacks the scope: insufficient_scope). */
+                403: {
+                    headers: {
+                        /** @description Requests allowed per period. */
+                        "RateLimit-Limit"?: number;
+                        /** @description Requests left in this period. */
+                        "RateLimit-Remaining"?: number;
+                        /** @description Seconds until the limit resets. */
+                        "RateLimit-Reset"?: number;
                         [name: string]: unknown;
                     };
                     content: {
@@ -3532,7 +3832,7 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
-                /** @description Authenticated, but not allowed. */
+                /** @description Authenticated, but not allowed (or the token lacks the scope: insufficient_scope). */
                 403: {
                     headers: {
                         /** @description Requests allowed per period. */
