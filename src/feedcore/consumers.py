@@ -7,7 +7,7 @@ import time
 from collections.abc import Callable, Sequence
 
 from .errors import Unavailable
-from .events import Event
+from .events import DeadLetter, Event, Undecodable, to_record
 from .handlers import Handler
 from .ports import EventBus, Outbox, Subscription
 
@@ -92,7 +92,14 @@ class Consumer:
     def handle(self, events: Sequence[Event]) -> None:
         """Run the handler over ``events`` (retried one by one, poison events dead-lettered),
         without polling or committing: for callers that deliver events themselves. Raises
-        Unavailable when a backend is down (nothing may be considered handled)."""
+        Unavailable when a backend is down (nothing may be considered handled). Undecodable
+        records go straight to the dead-letter topic with their reason."""
+        undecodable = [e for e in events if isinstance(e, Undecodable)]
+        if undecodable:
+            self._dead_letter(undecodable)
+            events = [e for e in events if not isinstance(e, Undecodable)]
+            if not events:
+                return
         try:
             self._handler(events)
             return
@@ -112,20 +119,20 @@ class Consumer:
                 raise
             except Exception as exc:
                 if attempt == self._max_attempts:
-                    self._dead_letter(event, exc)
+                    self._dead_letter([event], repr(exc))
                     return
                 self._sleep(self._backoff * attempt)
 
-    def _dead_letter(self, event: Event, exc: Exception) -> None:
-        log.error("group %s: event %d (%s) dead-lettered: %r", self.group, event.id, event.type, exc)
-        self._bus.publish(
-            [
-                Event(
-                    id=event.id,
-                    type=f"deadletter.{self.group}",
-                    key=event.key,
-                    created_at=event.created_at,
-                    payload={"event": {"type": event.type, "payload": dict(event.payload)}, "error": repr(exc)},
+    def _dead_letter(self, events: Sequence[Event], reason: str | None = None) -> None:
+        """Publish ``events`` to the dead-letter topic with ``reason`` (an Undecodable's own by default)."""
+        letters = []
+        for event in events:
+            why = reason or (event.reason if isinstance(event, Undecodable) else "")
+            log.error("group %s: event %d (%s) dead-lettered: %s", self.group, event.id, event.type, why)
+            record = event.record if isinstance(event, Undecodable) else to_record(event)
+            letters.append(
+                DeadLetter(
+                    event.id, event.created_at, group=self.group, record=record, reason=why, record_key=event.key
                 )
-            ]
-        )
+            )
+        self._bus.publish(letters)

@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from .consumers import Consumer, Relay
 from .events import Event
 
-__all__ = ["Dispatcher"]
+__all__ = ["POLL_SECONDS", "RETRY_SECONDS", "Dispatcher"]
 
 log = logging.getLogger("feedcore.dispatch")
 

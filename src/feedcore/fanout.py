@@ -11,14 +11,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
-from . import events as ev
-from .events import Event
-from .ports import Timeline
-from .services.deps import Deps
+from .events import Event, FollowCreated, FollowRemoved, PostCreated, PostDeleted, PostEdited
+from .ports import GraphStore, PostStore, Timeline, TimelineCache, UserStore
 from .services.graph import iter_ids
 from .services.hydration import Hydrator
+from .settings import Settings
+from .stats import Stats
 
 __all__ = ["FANOUT_BATCH", "FanoutHandler"]
 
@@ -30,62 +30,77 @@ class FanoutHandler:
 
     topics = ("posts", "graph")
 
-    def __init__(self, deps: Deps, hydrator: Hydrator) -> None:
-        self._deps = deps
+    def __init__(
+        self,
+        users: UserStore,
+        posts: PostStore,
+        graph: GraphStore,
+        timelines: TimelineCache,
+        stats: Stats,
+        clock: Callable[[], float],
+        hydrator: Hydrator,
+        settings: Settings,
+    ) -> None:
+        self._users = users
+        self._posts = posts
+        self._graph = graph
+        self._timelines = timelines
+        self._stats = stats
+        self._clock = clock
         self._hydrator = hydrator
+        self._settings = settings
 
     def __call__(self, events: Sequence[Event]) -> None:
         for event in events:
-            p = event.payload
-            if event.type == ev.POST_CREATED:
-                written = self.push(p["author_id"], [p["post_id"]])
-                self._deps.stats.incr("fanout_feeds_written", written)
-                self._deps.stats.set("fanout_lag_seconds", self._deps.clock() - event.created_at)
-            elif event.type == ev.POST_DELETED:
-                self.retract(p["author_id"], p["post_id"])
-            elif event.type == ev.POST_EDITED:
-                self._hydrator.forget_posts([p["post_id"]])
-            elif event.type == ev.FOLLOW_CREATED:
-                self.backfill(p["follower_id"], p["followee_id"])
-            elif event.type == ev.FOLLOW_REMOVED:
-                self.unfill(p["follower_id"], p["followee_id"])
+            match event:
+                case PostCreated():
+                    written = self.push(event.author_id, [event.post_id])
+                    self._stats.incr("fanout_feeds_written", written)
+                    self._stats.set("fanout_lag_seconds", self._clock() - event.created_at)
+                case PostDeleted():
+                    self.retract(event.author_id, event.post_id)
+                case PostEdited():
+                    self._hydrator.forget_posts([event.post_id])
+                case FollowCreated():
+                    self.backfill(event.follower_id, event.followee_id)
+                case FollowRemoved():
+                    self.unfill(event.follower_id, event.followee_id)
 
     def is_pull_author(self, author_id: int) -> bool:
-        author = self._deps.users.get_user(author_id)
-        return author is not None and author.follower_count >= self._deps.settings.pull_threshold
+        author = self._users.get_user(author_id)
+        return author is not None and author.follower_count >= self._settings.pull_threshold
 
     def push(self, author_id: int, post_ids: Sequence[int]) -> int:
         """Fan ``post_ids`` out; returns how many home feeds were written."""
-        d, max_len = self._deps, self._deps.settings.feed_max_len
-        d.timelines.add(Timeline.AUTHOR, [author_id], post_ids, max_len)
-        written = d.timelines.add(Timeline.HOME, [author_id], post_ids, max_len)
+        max_len = self._settings.feed_max_len
+        self._timelines.add(Timeline.AUTHOR, [author_id], post_ids, max_len)
+        written = self._timelines.add(Timeline.HOME, [author_id], post_ids, max_len)
         if self.is_pull_author(author_id):
             return written
-        for followers in iter_ids(lambda after, n: d.graph.followers(author_id, after, n), FANOUT_BATCH):
-            written += d.timelines.add(Timeline.HOME, followers, post_ids, max_len)
+        for followers in iter_ids(lambda after, n: self._graph.followers(author_id, after, n), FANOUT_BATCH):
+            written += self._timelines.add(Timeline.HOME, followers, post_ids, max_len)
         return written
 
     def retract(self, author_id: int, post_id: int) -> None:
-        d = self._deps
         self._hydrator.forget_posts([post_id])
-        d.timelines.remove(Timeline.AUTHOR, [author_id], [post_id])
-        d.timelines.remove(Timeline.HOME, [author_id], [post_id])
-        for followers in iter_ids(lambda after, n: d.graph.followers(author_id, after, n), FANOUT_BATCH):
-            d.timelines.remove(Timeline.HOME, followers, [post_id])
+        self._timelines.remove(Timeline.AUTHOR, [author_id], [post_id])
+        self._timelines.remove(Timeline.HOME, [author_id], [post_id])
+        for followers in iter_ids(lambda after, n: self._graph.followers(author_id, after, n), FANOUT_BATCH):
+            self._timelines.remove(Timeline.HOME, followers, [post_id])
 
     def backfill(self, follower_id: int, followee_id: int) -> None:
         if self.is_pull_author(followee_id):
             return  # pulled at read time
         recent = self._recent(followee_id)
         if recent:
-            max_len = self._deps.settings.feed_max_len
+            max_len = self._settings.feed_max_len
             # a followee with max_len posts or more may have older ones this backfill leaves out
-            self._deps.timelines.add(Timeline.HOME, [follower_id], recent, max_len, partial=len(recent) >= max_len)
+            self._timelines.add(Timeline.HOME, [follower_id], recent, max_len, partial=len(recent) >= max_len)
 
     def unfill(self, follower_id: int, followee_id: int) -> None:
         recent = self._recent(followee_id)
         if recent:
-            self._deps.timelines.remove(Timeline.HOME, [follower_id], recent)
+            self._timelines.remove(Timeline.HOME, [follower_id], recent)
 
     def _recent(self, author_id: int) -> list[int]:
-        return self._deps.posts.posts_by_authors([author_id], None, self._deps.settings.feed_max_len)
+        return self._posts.posts_by_authors([author_id], None, self._settings.feed_max_len)

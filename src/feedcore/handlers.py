@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import collections
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Protocol
 
-from . import events as ev
-from .events import TOPICS, Event
-from .fanout import FanoutHandler
-from .services.deps import Deps
+from .events import TOPICS, Event, FollowCreated, FollowRemoved, InteractionEvent, PostDeleted
+from .ports import GraphStore, MediaStore, PostStore
 from .services.hydration import Hydrator
 
 __all__ = [
@@ -20,7 +18,6 @@ __all__ = [
     "Handler",
     "InteractionsHandler",
     "MediaHandler",
-    "build_handlers",
 ]
 
 DEFAULT_GROUPS = ("graph", "fanout", "interactions", "media", "analytics")
@@ -40,17 +37,17 @@ class GraphHandler:
 
     topics = ("graph",)
 
-    def __init__(self, deps: Deps) -> None:
-        self._deps = deps
+    def __init__(self, graph: GraphStore) -> None:
+        self._graph = graph
 
     def __call__(self, events: Sequence[Event]) -> None:
-        graph = self._deps.graph
+        graph = self._graph
         for event in events:
-            p = event.payload
-            if event.type == ev.FOLLOW_CREATED:
-                graph.add_reverse(p["followee_id"], p["follower_id"], p.get("created_at", event.created_at))
-            elif event.type == ev.FOLLOW_REMOVED:
-                graph.remove_reverse(p["followee_id"], p["follower_id"])
+            match event:
+                case FollowCreated():
+                    graph.add_reverse(event.followee_id, event.follower_id, event.created_at)
+                case FollowRemoved():
+                    graph.remove_reverse(event.followee_id, event.follower_id)
 
 
 class InteractionsHandler:
@@ -58,14 +55,14 @@ class InteractionsHandler:
 
     topics = ("interactions",)
 
-    def __init__(self, deps: Deps, hydrator: Hydrator) -> None:
-        self._deps = deps
+    def __init__(self, posts: PostStore, hydrator: Hydrator) -> None:
+        self._posts = posts
         self._hydrator = hydrator
 
     def __call__(self, events: Sequence[Event]) -> None:
-        post_ids = list(dict.fromkeys(e.payload["post_id"] for e in events if e.topic == "interactions"))
+        post_ids = list(dict.fromkeys(e.post_id for e in events if isinstance(e, InteractionEvent)))
         if post_ids:
-            self._deps.posts.recount_interactions(post_ids)
+            self._posts.recount_interactions(post_ids)
             self._hydrator.forget_posts(post_ids)
 
 
@@ -74,13 +71,14 @@ class MediaHandler:
 
     topics = ("posts",)
 
-    def __init__(self, deps: Deps) -> None:
-        self._deps = deps
+    def __init__(self, posts: PostStore, media: MediaStore) -> None:
+        self._posts = posts
+        self._media = media
 
     def __call__(self, events: Sequence[Event]) -> None:
-        ids = [mid for e in events if e.type == ev.POST_DELETED for mid in e.payload.get("media_ids", ())]
-        for media in self._deps.posts.get_media(ids).values():
-            self._deps.media.delete(media.key)
+        ids = [mid for e in events if isinstance(e, PostDeleted) for mid in e.media_ids]
+        for media in self._posts.get_media(ids).values():
+            self._media.delete(media.key)
 
 
 class AnalyticsHandler:
@@ -95,15 +93,3 @@ class AnalyticsHandler:
     def __call__(self, events: Sequence[Event]) -> None:
         with self._lock:
             self.counts.update(e.type for e in events)
-
-
-def build_handlers(deps: Deps, hydrator: Hydrator) -> dict[str, Handler]:
-    """Every consumer group's handler, by group name."""
-    factories: dict[str, Callable[[], Handler]] = {
-        "graph": lambda: GraphHandler(deps),
-        "fanout": lambda: FanoutHandler(deps, hydrator),
-        "interactions": lambda: InteractionsHandler(deps, hydrator),
-        "media": lambda: MediaHandler(deps),
-        "analytics": AnalyticsHandler,
-    }
-    return {name: factories[name]() for name in DEFAULT_GROUPS}

@@ -19,6 +19,9 @@ from collections.abc import Callable
 __all__ = [
     "EPOCH_MS",
     "MAX_SHARDS",
+    "SEQUENCE_BITS",
+    "SHARD_BITS",
+    "Clock",
     "IdGenerator",
     "database_of",
     "id_at",

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import Any, TypeVar
 
 from .backends import open_backend
 from .consumers import Consumer, Relay
@@ -22,20 +22,21 @@ from .dispatch import Dispatcher
 from .errors import ConfigurationError
 from .events import Event
 from .fanout import FanoutHandler
-from .handlers import DEFAULT_GROUPS, AnalyticsHandler, Handler, build_handlers
+from .handlers import DEFAULT_GROUPS, AnalyticsHandler, GraphHandler, Handler, InteractionsHandler, MediaHandler
 from .ids import IdGenerator, database_of
 from .nearcache import NearCache
 from .oauth import ClientService, OAuthServer
-from .ports import Backend, BulkLoader, RateDecision
+from .ports import Backend, BulkLoader, Cache, EventBus, MediaStore, RateDecision, Store
 from .resilience import CircuitBreaker
 from .services.auth import AuthService
-from .services.deps import Deps
 from .services.feeds import FeedService
 from .services.graph import GraphService
 from .services.hydration import Hydrator
 from .services.interactions import InteractionService
 from .services.media import MediaService
 from .services.posts import PostService
+from .services.recorder import Recorder
+from .services.throttle import SignInThrottle
 from .services.tokens import TokenService
 from .services.users import UserService
 from .settings import Settings
@@ -44,6 +45,8 @@ from .stats import Stats
 __all__ = ["Platform"]
 
 log = logging.getLogger("feedcore")
+
+B = TypeVar("B", bound=Backend)
 
 
 def _secret_key(settings: Settings) -> str:
@@ -73,51 +76,45 @@ class Platform:
         self,
         settings: Settings,
         *,
-        store: Any,
-        cache: Any,
-        bus: Any,
-        media: Any,
+        store: Store,
+        cache: Cache,
+        bus: EventBus,
+        media: MediaStore,
         clock: Callable[[], float] = time.time,
         ids: Callable[[int], int] | None = None,
     ) -> None:
         self.settings = settings
         self._backends: dict[str, Backend] = {"store": store, "cache": cache, "bus": bus, "media": media}
-        self._deps = Deps(
-            settings=settings,
-            users=store,
-            posts=store,
-            graph=store,
-            interactions=store,
-            outbox=store,
-            timelines=cache,
-            content=cache,
-            clients=store,
-            sessions=store,
-            codes=store,
-            rate_limiter=cache,
-            failures=cache,
-            bus=bus,
-            media=media,
-            clock=clock,
-            new_id=ids or IdGenerator(clock),
-            committed=self._committed,
-            cache_breaker=CircuitBreaker("cache"),
-            store_breaker=CircuitBreaker("store"),
-            stats=Stats(),
-            near=NearCache(settings.near_cache_ttl, settings.near_cache_size, clock),
+        self._store, self._cache, self._bus = store, cache, bus
+        self._new_id = ids or IdGenerator(clock)
+        self._cache_breaker, self._store_breaker = CircuitBreaker("cache"), CircuitBreaker("store")
+        self._stats = Stats()
+        breakers = (self._cache_breaker, self._store_breaker)
+        near: NearCache[tuple[str, int | str], Any] = NearCache(
+            settings.near_cache_ttl, settings.near_cache_size, clock
         )
-        hydrator = Hydrator(self._deps)
-        self.users = UserService(self._deps, hydrator)
-        tokens = TokenService(self._deps, _secret_key(settings))
-        self.auth = AuthService(self._deps, tokens)
-        self.clients = ClientService(self._deps)
-        self.oauth = OAuthServer(self._deps, tokens, self.auth, self.clients)
-        self.graph = GraphService(self._deps)
-        self.media = MediaService(self._deps)
-        self.posts = PostService(self._deps, hydrator)
-        self.feeds = FeedService(self._deps, hydrator, self.graph)
-        self.interactions = InteractionService(self._deps, hydrator)
-        self.handlers: dict[str, Handler] = build_handlers(self._deps, hydrator)
+        recorder = Recorder(clock, self._new_id, self._committed)
+        hydrator = Hydrator(store, store, store, cache, near, breakers, settings.content_ttl)
+        self.users = UserService(store, recorder, hydrator, settings)
+        tokens = TokenService(
+            store, cache, near, self._cache_breaker, clock, self._new_id, settings, _secret_key(settings)
+        )
+        throttle = SignInThrottle(cache, self._cache_breaker, clock)
+        self.auth = AuthService(store, store, clock, tokens, throttle, settings)
+        self.clients = ClientService(store, near, clock)
+        self.oauth = OAuthServer(store, store, clock, self._new_id, tokens, self.auth, self.clients, settings)
+        self.graph = GraphService(store, store, cache, near, self._cache_breaker, recorder, settings)
+        self.media = MediaService(store, store, media, recorder, settings)
+        self.posts = PostService(store, recorder, hydrator, settings)
+        self.feeds = FeedService(store, store, cache, breakers, self._stats, hydrator, self.graph, settings)
+        self.interactions = InteractionService(store, store, recorder, hydrator, settings)
+        self.handlers: dict[str, Handler] = {
+            "graph": GraphHandler(store),
+            "fanout": FanoutHandler(store, store, store, cache, self._stats, clock, hydrator, settings),
+            "interactions": InteractionsHandler(store, hydrator),
+            "media": MediaHandler(store, media),
+            "analytics": AnalyticsHandler(),
+        }
         self.relay = Relay(store, bus, settings.relay_batch)
         self._consumers: dict[str, Consumer] = {}
         self._dispatcher = Dispatcher(self.relay, lambda: [self.consumer(g) for g in DEFAULT_GROUPS])
@@ -128,10 +125,10 @@ class Platform:
         cls,
         settings: Settings | None = None,
         *,
-        store: Any = None,
-        cache: Any = None,
-        bus: Any = None,
-        media: Any = None,
+        store: Store | None = None,
+        cache: Cache | None = None,
+        bus: EventBus | None = None,
+        media: MediaStore | None = None,
         clock: Callable[[], float] = time.time,
         ids: Callable[[int], int] | None = None,
         migrate: bool = True,
@@ -142,18 +139,21 @@ class Platform:
         settings = settings or Settings()
         built: list[Backend] = []
 
-        def build(role: str, given: Any, url: str) -> Any:
-            backend = given if given is not None else open_backend(role, url, settings)
+        def build(backend: B) -> B:
             built.append(backend)
             return backend
 
         try:
             platform = cls(
                 settings,
-                store=build("store", store, settings.resolved_database_url),
-                cache=build("cache", cache, settings.cache_url),
-                bus=build("bus", bus, settings.bus_url),
-                media=build("media", media, settings.resolved_media_url),
+                store=build(
+                    store if store is not None else open_backend("store", settings.resolved_database_url, settings)
+                ),
+                cache=build(cache if cache is not None else open_backend("cache", settings.cache_url, settings)),
+                bus=build(bus if bus is not None else open_backend("bus", settings.bus_url, settings)),
+                media=build(
+                    media if media is not None else open_backend("media", settings.resolved_media_url, settings)
+                ),
                 clock=clock,
                 ids=ids,
             )
@@ -197,7 +197,7 @@ class Platform:
         if key not in self._consumers:
             if handler not in self.handlers:
                 raise ValueError(f"unknown handler {handler!r}; known: {', '.join(DEFAULT_GROUPS)}")
-            self._consumers[key] = Consumer(self._deps.bus, key, self.handlers[handler])
+            self._consumers[key] = Consumer(self._bus, key, self.handlers[handler])
         return self._consumers[key]
 
     @property
@@ -216,28 +216,28 @@ class Platform:
 
     def outbox_pending(self) -> int:
         """Events written but not yet relayed to the bus. Raises Unavailable."""
-        return self._deps.outbox.pending()
+        return self._store.pending()
 
     def hit_rate_limit(self, key: str, limit: int, period: float) -> RateDecision:
         """Count one request of ``key`` against ``limit`` per ``period`` seconds (through the
         cache's breaker). Raises Unavailable when the limiter's backend is down."""
-        return self._deps.cache_breaker.call(self._deps.rate_limiter.hit, key, limit, period)
+        return self._cache_breaker.call(self._cache.hit, key, limit, period)
 
     def counters(self) -> dict[str, int]:
         """This process's counters (``timeline_hits``, ``timeline_misses``, ``fanout_feeds_written``)."""
-        return self._deps.stats.counters()
+        return self._stats.counters()
 
     def gauges(self) -> dict[str, float]:
         """This process's gauges (``fanout_lag_seconds``, once a post was fanned out)."""
-        return self._deps.stats.gauges()
+        return self._stats.gauges()
 
     def open_circuits(self) -> dict[str, bool]:
         """Whether each guarded backend's circuit breaker is open, by name (``cache``, ``store``)."""
-        return {b.name: b.is_open for b in (self._deps.cache_breaker, self._deps.store_breaker)}
+        return {b.name: b.is_open for b in (self._cache_breaker, self._store_breaker)}
 
     def new_id(self, shard: int) -> int:
         """A fresh time-ordered id on logical ``shard``, from this platform's one generator."""
-        return self._deps.new_id(shard)
+        return self._new_id(shard)
 
     def database_of(self, id_: int) -> int:
         """The index (in ``database_url`` order) of the database holding the rows of ``id_``
@@ -246,10 +246,9 @@ class Platform:
 
     def bulk_loader(self) -> BulkLoader:
         """The store's bulk-loading port (for seeding). Raises ConfigurationError if it has none."""
-        store = self._backends["store"]
-        if not isinstance(store, BulkLoader):
-            raise ConfigurationError(f"the store {type(store).__name__} cannot bulk-load")
-        return store
+        if not isinstance(self._store, BulkLoader):
+            raise ConfigurationError(f"the store {type(self._store).__name__} cannot bulk-load")
+        return self._store
 
     def drain(self, groups: Iterable[str] = DEFAULT_GROUPS, idle: float | None = None, timeout: float = 60.0) -> int:
         """Relay the outbox and run this process's handlers until nothing is left; returns how

@@ -17,7 +17,7 @@ def test_a_cache_that_forgot_a_session_costs_no_login(platform_factory: Platform
     alice = p.users.register("alice", PASSWORD)
     tokens = p.auth.login("alice", PASSWORD)
     session_id = p.auth.verify(tokens.access_token).session_id
-    p._deps.content.delete_many("session", [session_id])  # evicted, or the cache restarted
+    p._cache.delete_many("session", [session_id])  # evicted, or the cache restarted
     assert p.auth.verify(tokens.access_token).user_id == alice.id
     renewed = p.auth.refresh(tokens.refresh_token)
     assert p.auth.verify(renewed.access_token).user_id == alice.id

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 
 from feedcore import Platform
-from feedcore.events import TOPICS
+from feedcore.events import TOPICS, PostCreated
 from feedcore.ids import shard_of
 from tests.behaviour.helpers import PNG, users
 
@@ -27,7 +27,7 @@ def test_each_write_emits_its_event(platform: Platform) -> None:
     platform.graph.unfollow(bob.id, alice.id)
     platform.drain()
 
-    audit = platform._deps.bus.subscribe("audit", list(TOPICS))
+    audit = platform._bus.subscribe("audit", list(TOPICS))
     events = []
     deadline = time.monotonic() + 30
     while len(events) < 12 and time.monotonic() < deadline:
@@ -53,6 +53,8 @@ def test_each_write_emits_its_event(platform: Platform) -> None:
     )
     assert len({e.id for e in events}) == len(events)
     by_type = {e.type: e for e in events}
-    assert by_type["post.created"].key == alice.id and by_type["post.created"].payload["post_id"] == post.id
+    assert by_type["post.created"].key == alice.id and by_type["post.created"] == PostCreated(
+        by_type["post.created"].id, by_type["post.created"].created_at, post_id=post.id, author_id=alice.id
+    )
     assert by_type["follow.created"].key == bob.id
     assert by_type["like.added"].key == post.id and shard_of(by_type["like.added"].id) == shard_of(post.id)

@@ -75,7 +75,7 @@ def test_high_fanout_authors_are_pulled_not_pushed(platform_factory) -> None:  #
     shine = platform.posts.create(star.id, text="to my many fans")
     plain = platform.posts.create(dave.id, text="just dave")
     platform.drain()
-    cached = platform._deps.timelines.range(Timeline.HOME, bob.id, None, 10)
+    cached = platform._cache.range(Timeline.HOME, bob.id, None, 10)
     assert cached is not None and shine.id not in cached.ids and plain.id in cached.ids  # star was not pushed
     assert home_ids(platform, bob) == [plain.id, shine.id]  # but is merged at read time
     assert home_ids(platform, carol) == [shine.id]
@@ -88,7 +88,7 @@ def test_feeds_are_trimmed_but_history_continues_from_the_store(platform_factory
     assert home_ids(platform, bob) == []
     posts = [platform.posts.create(alice.id, text=f"p{n}") for n in range(13)]
     platform.drain()
-    cached = platform._deps.timelines.range(Timeline.HOME, bob.id, None, 100)
+    cached = platform._cache.range(Timeline.HOME, bob.id, None, 100)
     assert cached is not None and cached.ids == [p.id for p in reversed(posts)][:5] and not cached.complete
     assert all_pages(platform, bob, limit=4) == [p.id for p in reversed(posts)]
 
@@ -113,7 +113,7 @@ def test_pages_are_never_short_when_posts_were_filtered(platform: Platform) -> N
         platform.posts.delete(alice.id, gone.id)
     platform.drain()
     # a stale cache entry pointing at a deleted post (e.g. a fan-out redelivered late)
-    platform._deps.timelines.add(Timeline.HOME, [bob.id], [posts[4].id], platform.settings.feed_max_len)
+    platform._cache.add(Timeline.HOME, [bob.id], [posts[4].id], platform.settings.feed_max_len)
     live = [p.id for p in reversed(posts) if p not in posts[3:6]]
     assert all_pages(platform, bob, limit=2) == live
 
@@ -123,8 +123,8 @@ def test_a_lost_cache_rebuilds_from_the_store(platform: Platform) -> None:
     platform.graph.follow(bob.id, alice.id)
     posts = [platform.posts.create(alice.id, text=f"p{n}") for n in range(3)]
     platform.drain()
-    platform._deps.timelines.remove(Timeline.HOME, [bob.id], [p.id for p in posts])
-    platform._deps.timelines.replace(Timeline.HOME, bob.id, [], 1.0)
+    platform._cache.remove(Timeline.HOME, [bob.id], [p.id for p in posts])
+    platform._cache.replace(Timeline.HOME, bob.id, [], 1.0)
     assert platform.feeds.rebuild(bob.id) == 3
     assert home_ids(platform, bob) == [p.id for p in reversed(posts)]
 
@@ -164,11 +164,9 @@ def test_inactive_users_feeds_expire_and_rebuild_on_return(platform_factory, clo
     clock.advance(2 * 86400)  # bob stays away longer than inactive_days
     during = platform.posts.create(alice.id, text="while bob was away")
     platform.drain()
-    assert platform._deps.timelines.range(Timeline.HOME, bob.id, None, 10) is None  # not materialised, not pushed
+    assert platform._cache.range(Timeline.HOME, bob.id, None, 10) is None  # not materialised, not pushed
     assert home_ids(platform, bob) == [during.id, before.id]  # rebuilt on return, never empty
-    assert platform._deps.timelines.range(Timeline.HOME, bob.id, None, 10) == TimelineSlice(
-        [during.id, before.id], True
-    )
+    assert platform._cache.range(Timeline.HOME, bob.id, None, 10) == TimelineSlice([during.id, before.id], True)
 
 
 def test_cached_feeds_are_served_while_the_store_is_down(tmp_path, clock) -> None:  # type: ignore[no-untyped-def]
@@ -182,7 +180,7 @@ def test_cached_feeds_are_served_while_the_store_is_down(tmp_path, clock) -> Non
         platform.graph.follow(bob.id, alice.id)
         posts = [platform.posts.create(alice.id, text=f"p{n}") for n in range(3)]
         assert home_ids(platform, bob) == [p.id for p in reversed(posts)]  # feed, posts and cards cached
-        platform._deps.users.close()  # the store goes away
+        platform._store.close()  # the store goes away
         page = platform.feeds.home(bob.id, limit=10)
         assert [i.post.id for i in page.items] == [p.id for p in reversed(posts)]
         assert not page.degraded  # the cached feed is complete: nothing was needed from the store

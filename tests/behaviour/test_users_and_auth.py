@@ -64,7 +64,7 @@ def test_update_profile(platform: Platform) -> None:
 
 def test_password_is_stored_hashed(platform: Platform) -> None:
     alice = platform.users.register("alice", PASSWORD)
-    stored = platform._deps.users.password_hash(alice.id)
+    stored = platform._store.password_hash(alice.id)
     assert stored is not None and stored.startswith("$argon2id$") and PASSWORD not in stored
 
 

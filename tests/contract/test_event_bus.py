@@ -9,16 +9,14 @@ from collections.abc import Callable, Sequence
 
 from feedcore.events import Event
 from feedcore.ports.bus import EventBus, Subscription
+from tests.fixtures.events import some_event
 
 WAIT = 20.0
 """Seconds any test waits at most for events (a Kafka group's first join takes a few)."""
 
 
 def make_events(count: int, *, keys: int = 5, start: int = 1, type_: str = "post.created") -> list[Event]:
-    return [
-        Event(id=i, type=type_, key=1000 + i % keys, payload={"n": i}, created_at=1.0)
-        for i in range(start, start + count)
-    ]
+    return [some_event(type_, 1000 + i % keys, i, 1.0) for i in range(start, start + count)]
 
 
 def new_group() -> str:

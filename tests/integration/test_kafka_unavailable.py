@@ -20,7 +20,7 @@ import pytest
 
 from feedcore.backends.kafka import KafkaBus
 from feedcore.errors import Unavailable
-from feedcore.events import Event
+from feedcore.events import PostCreated
 from feedcore.settings import Settings
 from tests.fixtures.buses import tansu_binary, tansu_command
 from tests.fixtures.services import free_port, port_open, unavailable
@@ -29,7 +29,7 @@ pytestmark = [pytest.mark.integration, pytest.mark.filterwarnings("ignore::Resou
 
 TIMEOUT = 2.0
 SLACK = 3.0
-EVENT = Event(id=1, type="post.created", key=7, payload={}, created_at=1.0)
+EVENT = PostCreated(1, 1.0, post_id=1, author_id=7)
 
 
 @pytest.fixture(autouse=True)

@@ -85,6 +85,6 @@ def test_change_password_ends_the_other_sessions(platform: Platform) -> None:
 def test_hashes_of_another_cost_are_replaced_at_sign_in(platform_factory) -> None:
     p = platform_factory(password_cost=2**5)
     alice = p.users.register("alice", PASSWORD)
-    p._deps.users.set_password_hash(alice.id, hash_password(PASSWORD, 2**4))
+    p._store.set_password_hash(alice.id, hash_password(PASSWORD, 2**4))
     p.auth.login("alice", PASSWORD)
-    assert "m=32," in (p._deps.users.password_hash(alice.id) or "")
+    assert "m=32," in (p._store.password_hash(alice.id) or "")

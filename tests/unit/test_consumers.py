@@ -9,12 +9,12 @@ import pytest
 from feedcore.backends.memory.bus import MemoryBus
 from feedcore.consumers import Consumer
 from feedcore.errors import Unavailable
-from feedcore.events import DEAD_LETTER_TOPIC, Event
+from feedcore.events import DEAD_LETTER_TOPIC, DeadLetter, Event, PostCreated
 from feedcore.settings import Settings
 
 
 def _event(n: int) -> Event:
-    return Event(id=n, type="post.created", key=n % 3, payload={"post_id": n, "author_id": n % 3}, created_at=0.0)
+    return PostCreated(n, 0.0, post_id=n, author_id=n % 3)
 
 
 class Recorder:
@@ -46,8 +46,8 @@ def test_a_poison_event_is_dead_lettered_and_the_rest_handled(bus: MemoryBus) ->
     assert len(consumer.run_once()) == 6
     assert sorted(handler.handled) == [1, 2, 4, 5, 6]
     dead = bus.subscribe("audit", [DEAD_LETTER_TOPIC]).poll(10)
-    assert [(e.id, e.type, e.payload["event"]["type"]) for e in dead] == [(3, "deadletter.g", "post.created")]
-    assert "cannot handle" in dead[0].payload["error"]
+    assert [(e.id, e.group, e.record["type"]) for e in dead if isinstance(e, DeadLetter)] == [(3, "g", "post.created")]
+    assert "cannot handle" in dead[0].reason
     assert consumer.run_once() == []  # committed: nothing comes again
 
 

@@ -13,6 +13,7 @@ from feedcore.backends.memory.store import MemoryStore
 from feedcore.events import Event
 from feedcore.ids import IdGenerator
 from feedcore.model import Post, User
+from tests.fixtures.events import some_event
 
 THREADS = 8
 ROUNDS = 200
@@ -54,7 +55,7 @@ def _author(store: MemoryStore, user_id: int) -> int:
 
 
 def _event(new_id: IdGenerator, type_: str, key: int) -> Event:
-    return Event(id=new_id(0), type=type_, key=key, payload={}, created_at=0.0)
+    return some_event(type_, key, new_id(0))
 
 
 def test_concurrent_writes_keep_counters_exact() -> None:

@@ -81,7 +81,7 @@ def test_seed_loads_idempotently_with_exact_counters_and_rebuilt_feeds(tmp_path,
             assert got[uid].following_count == sum(1 for c in chunks for a, _, _ in c.follows if a == uid)
             assert got[uid].post_count == sum(1 for c in chunks for p in c.posts if p.author_id == uid)
         for uid in [a for c in chunks for a in c.active][:25]:
-            seeded = platform._deps.timelines.range(Timeline.HOME, uid, None, 1000)
+            seeded = platform._cache.range(Timeline.HOME, uid, None, 1000)
             platform.feeds.rebuild(uid)
-            rebuilt = platform._deps.timelines.range(Timeline.HOME, uid, None, 1000)
+            rebuilt = platform._cache.range(Timeline.HOME, uid, None, 1000)
             assert seeded is not None and rebuilt is not None and seeded.ids == rebuilt.ids

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import threading
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -93,3 +95,47 @@ def test_circuit_breaker_opens_and_recovers() -> None:
         breaker.call(lambda: 1)
     now[0] = 11.0
     assert breaker.call(lambda: 1) == 1 and not breaker.is_open
+
+
+def test_half_open_circuit_breaker_admits_exactly_one_trial_call() -> None:
+    now = [0.0]
+    breaker = CircuitBreaker("thing", threshold=1, reset_after=10, clock=lambda: now[0])
+    with pytest.raises(Unavailable):
+        breaker.call(_down)
+    now[0] = 11.0  # half-open
+    entered, release = threading.Event(), threading.Event()
+    calls: list[str] = []
+
+    def trial(who: str) -> str:
+        calls.append(who)
+        entered.set()
+        release.wait(timeout=10)
+        return who
+
+    with ThreadPoolExecutor(max_workers=5) as pool:
+        first = pool.submit(breaker.call, trial, "first")
+        assert entered.wait(timeout=10)
+        others = [pool.submit(breaker.call, trial, f"other {i}") for i in range(4)]
+        refused = [f.exception(timeout=10) for f in others]
+        release.set()
+        assert first.result(timeout=10) == "first"
+    assert calls == ["first"]
+    assert all(isinstance(exc, Unavailable) for exc in refused)
+    assert not breaker.is_open and breaker.call(lambda: 1) == 1
+
+
+def test_a_failed_trial_call_opens_the_breaker_again() -> None:
+    now = [0.0]
+    breaker = CircuitBreaker("thing", threshold=3, reset_after=10, clock=lambda: now[0])
+    for _ in range(3):
+        with pytest.raises(Unavailable):
+            breaker.call(_down)
+    now[0] = 11.0
+    with pytest.raises(Unavailable, match="down"):
+        breaker.call(_down)  # the trial fails: open again at once, not after 3 more failures
+    with pytest.raises(Unavailable, match="circuit open"):
+        breaker.call(lambda: 1)
+
+
+def _down() -> None:
+    raise Unavailable("down")

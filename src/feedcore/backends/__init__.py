@@ -7,15 +7,16 @@ whose driver is not installed raises ConfigurationError naming the extra to inst
 from __future__ import annotations
 
 import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Literal, overload
 from urllib.parse import urlsplit
 
 from ..errors import ConfigurationError
+from ..ports import Backend, Cache, EventBus, MediaStore, Store
 
 if TYPE_CHECKING:
     from ..settings import Settings
 
-__all__ = ["ALIASES", "open_backend", "scheme_of"]
+__all__ = ["ALIASES", "Role", "open_backend", "scheme_of"]
 
 _SQL = ("feedcore.backends.sql:SqlStore", None)
 _PG = ("feedcore.backends.sql:SqlStore", "postgres")
@@ -52,8 +53,21 @@ def scheme_of(url: str) -> str:
     return urlsplit(url).scheme.lower()
 
 
-def open_backend(role: str, url: str, settings: Settings) -> Any:
-    """Build the backend for ``role`` ("store", "cache", "bus" or "media") from ``url``."""
+Role = Literal["store", "cache", "bus", "media"]
+_PORTS: dict[str, type[Backend]] = {"store": Store, "cache": Cache, "bus": EventBus, "media": MediaStore}
+
+
+@overload
+def open_backend(role: Literal["store"], url: str, settings: Settings) -> Store: ...
+@overload
+def open_backend(role: Literal["cache"], url: str, settings: Settings) -> Cache: ...
+@overload
+def open_backend(role: Literal["bus"], url: str, settings: Settings) -> EventBus: ...
+@overload
+def open_backend(role: Literal["media"], url: str, settings: Settings) -> MediaStore: ...
+def open_backend(role: Role, url: str, settings: Settings) -> Backend:
+    """Build the backend for ``role`` from ``url``. Raises ConfigurationError for an unknown
+    scheme, a driver that is not installed, or a class that does not provide the role's ports."""
     table = ALIASES[role]
     scheme = scheme_of(url)
     try:
@@ -71,4 +85,7 @@ def open_backend(role: str, url: str, settings: Settings) -> Any:
             f"the {scheme}:// {role} backend needs a driver that is not installed ({exc.name}); "
             f"install it with: pip install 'feedcore[{extra}]'"
         ) from exc
-    return getattr(module, class_name).from_url(url, settings)
+    backend: object = getattr(module, class_name).from_url(url, settings)
+    if not isinstance(backend, _PORTS[role]):
+        raise ConfigurationError(f"{path} is not a {_PORTS[role].__name__}, so it cannot be the {role}")
+    return backend

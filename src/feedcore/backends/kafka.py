@@ -18,7 +18,7 @@ URL query (all optional)::
 
 Topics are ``"<namespace>.<topic>"`` and are created on first use (or by :meth:`KafkaBus.migrate`)
 with KafkaAdminClient; an existing topic is left as it is. Events are keyed by ``str(event.key)``
-so one key stays in one partition and keeps its order; the value is ``Event.to_json()``.
+so one key stays in one partition and keeps its order; the value is ``feedcore.events.encode(event)``.
 :meth:`KafkaBus.publish` waits for ``acks=all`` on every record and raises Unavailable if any
 failed, so the outbox keeps them. Consumers never auto-commit; a subscription commits what it has
 polled, and closing leaves the group without committing (at-least-once).
@@ -47,7 +47,7 @@ from typing import Any, TypeVar
 from urllib.parse import parse_qs, urlsplit
 
 from ..errors import ConfigurationError, InvalidInput, Unavailable
-from ..events import DEAD_LETTER_TOPIC, TOPICS, Event
+from ..events import DEAD_LETTER_TOPIC, TOPICS, Event, decode, encode
 from ..ports.bus import EventBus, Subscription
 from ..settings import Settings
 
@@ -232,7 +232,7 @@ class KafkaBus(EventBus):
 
             def send_all() -> None:
                 futures = [
-                    producer.send(self.topic_name(e.topic), key=str(e.key).encode(), value=e.to_json()) for e in events
+                    producer.send(self.topic_name(e.topic), key=str(e.key).encode(), value=encode(e)) for e in events
                 ]
                 producer.flush(timeout=max(deadline - time.monotonic(), 0.001))
                 for future in futures:
@@ -405,11 +405,7 @@ class KafkaSubscription(Subscription):
         events: list[Event] = []
         for tp in sorted(batches, key=lambda tp: (tp.topic, tp.partition)):
             for record in batches[tp]:
-                try:
-                    events.append(Event.from_json(record.value))
-                except (ValueError, KeyError, TypeError):
-                    # A record no feedcore producer wrote: skipping it beats blocking the partition.
-                    log.error("skipping undecodable record at %s[%d]@%d", tp.topic, tp.partition, record.offset)
+                events.append(decode(record.value))  # Undecodable ones are dead-lettered by the consumer
         return events
 
     def _check_membership(self) -> None:

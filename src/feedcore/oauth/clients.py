@@ -11,16 +11,18 @@ from __future__ import annotations
 import hmac
 import ipaddress
 import secrets
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 from urllib.parse import urlsplit
 
 from authlib.oauth2.rfc6749 import ClientMixin
 
 from ..errors import Forbidden, InvalidInput, NotFound
 from ..model import Client
+from ..nearcache import NearCache
+from ..ports import ClientStore
 from ..scopes import ADMIN, USER_SCOPES, parse_scope, scope_text
 from ..services.auth import WEB_CLIENT_ID
-from ..services.deps import Deps
 from ..services.tokens import digest
 from ..validation import check_text
 
@@ -127,8 +129,12 @@ def _loopback(host: str) -> bool:
 class ClientService:
     """Registers client applications and finds them (the store, fronted by the near cache)."""
 
-    def __init__(self, deps: Deps) -> None:
-        self._deps = deps
+    def __init__(
+        self, clients: ClientStore, near: NearCache[tuple[str, int | str], Any], clock: Callable[[], float]
+    ) -> None:
+        self._clients = clients
+        self._near = near
+        self._clock = clock
 
     def register(
         self,
@@ -170,10 +176,10 @@ class ClientService:
             scopes=granted,
             grant_types=grants,
             secret_hash=digest(secret) if secret else None,
-            created_at=self._deps.clock(),
+            created_at=self._clock(),
             owner_id=owner_id,
         )
-        self._deps.clients.create_client(client)
+        self._clients.create_client(client)
         return client, secret
 
     def get(self, client_id: str) -> Client | None:
@@ -182,13 +188,13 @@ class ClientService:
             return None
         if client_id in _BUILT_IN:
             return _BUILT_IN[client_id]
-        d, key = self._deps, (_CLIENT_KIND, client_id)
-        known = d.near.get_many([key])
+        key = (_CLIENT_KIND, client_id)
+        known = self._near.get_many([key])
         if known:
             return known[key]  # type: ignore[no-any-return]
-        client = d.clients.get_client(client_id)
+        client = self._clients.get_client(client_id)
         if client is not None:
-            d.near.set_many({key: client})
+            self._near.set_many({key: client})
         return client
 
     def delete(self, client_id: str, owner_id: int | None = None) -> None:
@@ -197,5 +203,5 @@ class ClientService:
         client = self.get(client_id)
         if client is None or client.id in _BUILT_IN or (owner_id is not None and client.owner_id != owner_id):
             raise NotFound(f"no client {client_id!r}")
-        self._deps.clients.delete_client(client_id)
-        self._deps.near.delete_many([(_CLIENT_KIND, client_id)])
+        self._clients.delete_client(client_id)
+        self._near.delete_many([(_CLIENT_KIND, client_id)])

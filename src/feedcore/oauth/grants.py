@@ -170,7 +170,7 @@ class AuthorizationCodeGrant(_Grant, grants.AuthorizationCodeGrant):  # type: ig
         return str(grants.AuthorizationCodeGrant.validate_authorization_redirect_uri(request, client))
 
     def generate_authorization_code(self) -> str:
-        return f"{self.server.deps.new_id(shard_of(self.request.user))}.{secrets.token_urlsafe(32)}"
+        return f"{self.server.new_id(shard_of(self.request.user))}.{secrets.token_urlsafe(32)}"
 
     def create_authorization_response(self, redirect_uri: str, grant_user: int | None) -> Any:
         if not grant_user:
@@ -178,7 +178,7 @@ class AuthorizationCodeGrant(_Grant, grants.AuthorizationCodeGrant):  # type: ig
         return super().create_authorization_response(redirect_uri, grant_user)
 
     def save_authorization_code(self, code: str, request: Any) -> None:
-        d = self.server.deps
+        d = self.server
         parsed = parse_credential(code, 1)
         assert parsed is not None  # made by generate_authorization_code
         now = d.clock()
@@ -202,7 +202,7 @@ class AuthorizationCodeGrant(_Grant, grants.AuthorizationCodeGrant):  # type: ig
             )
 
     def query_authorization_code(self, code: str, client: ClientView) -> _CodeView | None:
-        d = self.server.deps
+        d = self.server
         parsed = parse_credential(code, 1)
         if parsed is None:
             return None

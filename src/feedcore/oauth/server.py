@@ -10,7 +10,7 @@ RFC 8414 (metadata). Not implemented: the implicit grant, dynamic client registr
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -19,10 +19,11 @@ from authlib.oauth2 import AuthorizationServer
 from authlib.oauth2.rfc6749 import OAuth2Error
 
 from ..model import Client
+from ..ports import CodeStore, UserStore
 from ..scopes import SCOPES
 from ..services.auth import WEB_CLIENT_ID, AuthService
-from ..services.deps import Deps
 from ..services.tokens import TokenService
+from ..settings import Settings
 from .clients import OOB_URI, ClientService, ClientView
 from .endpoints import IntrospectionEndpoint, RevocationEndpoint
 from .grants import (
@@ -88,16 +89,31 @@ def _implied_client(server: OAuthServer) -> Any:
 class OAuthServer(AuthorizationServer):  # type: ignore[misc]
     """Answers the token, revocation, introspection and authorization endpoints."""
 
-    def __init__(self, deps: Deps, tokens: TokenService, auth: AuthService, clients: ClientService) -> None:
+    def __init__(
+        self,
+        users: UserStore,
+        codes: CodeStore,
+        clock: Callable[[], float],
+        new_id: Callable[[int], int],
+        tokens: TokenService,
+        auth: AuthService,
+        clients: ClientService,
+        settings: Settings,
+    ) -> None:
+        """``users``, ``codes``, ``clock``, ``new_id`` and ``settings`` are the grants' too."""
         super().__init__(scopes_supported=list(SCOPES))
-        self.deps = deps
+        self.users = users
+        self.codes = codes
+        self.clock = clock
+        self.new_id = new_id
+        self.settings = settings
         self.tokens = tokens
         self.auth = auth
         self.clients = clients
         self.register_grant(AuthorizationCodeGrant, [S256CodeChallenge(required=True)])
         self.register_grant(RefreshTokenGrant)
         self.register_grant(ClientCredentialsGrant)
-        if deps.settings.password_grant:
+        if settings.password_grant:
             self.register_grant(PasswordGrant)
         self.register_endpoint(RevocationEndpoint)
         self.register_endpoint(IntrospectionEndpoint)
@@ -123,7 +139,7 @@ class OAuthServer(AuthorizationServer):  # type: ignore[misc]
 
     def live_user(self, user_id: int) -> int | None:
         """``user_id`` if that account exists (and is not being deleted)."""
-        return user_id if self.deps.users.get_user(user_id) is not None else None
+        return user_id if self.users.get_user(user_id) is not None else None
 
     # -- endpoints --------------------------------------------------------------------------
 
@@ -142,7 +158,7 @@ class OAuthServer(AuthorizationServer):  # type: ignore[misc]
     def metadata(self, issuer: str) -> dict[str, Any]:
         """The authorization server metadata (RFC 8414) of ``issuer`` (e.g. ``https://host``)."""
         grant_types = ["authorization_code", "refresh_token", "client_credentials"]
-        if self.deps.settings.password_grant:
+        if self.settings.password_grant:
             grant_types.append("password")
         auth_methods = ["client_secret_basic", "client_secret_post", "none"]
         return {

@@ -15,11 +15,13 @@ from .caches import (
     TimelineSlice,
 )
 from .media import MediaStore
+from .roles import Cache, Store
 from .stores import GraphStore, InteractionStore, Outbox, PostStore, Publish, UserStore
 
 __all__ = [
     "Backend",
     "BulkLoader",
+    "Cache",
     "ClientStore",
     "CodeStore",
     "ContentCache",
@@ -36,6 +38,7 @@ __all__ = [
     "RateDecision",
     "RateLimiter",
     "SessionStore",
+    "Store",
     "Subscription",
     "Timeline",
     "TimelineCache",

@@ -15,7 +15,7 @@ from ..events import Event
 from ..model import Comment, Media, Post, User
 from .base import Backend
 
-__all__ = ["GraphStore", "InteractionStore", "Outbox", "PostStore", "UserStore"]
+__all__ = ["GraphStore", "InteractionStore", "Outbox", "PostStore", "Publish", "UserStore"]
 
 
 class UserStore(Backend):

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import hmac
 import secrets
+from collections.abc import Callable
 
 from ..errors import NotFound, Unauthorized
 from ..model import Principal, Session, Tokens
 from ..passwords import hash_password, verify_password
+from ..ports import SessionStore, UserStore
 from ..scopes import USER_SCOPES, scope_text
+from ..settings import Settings
 from ..validation import check_password as check_new_password
 from ..validation import is_handle
-from .deps import Deps
 from .throttle import SignInThrottle
 from .tokens import TokenService
 
@@ -24,12 +26,23 @@ SIGNIN_TTL = 12 * 3600.0
 
 
 class AuthService:
-    def __init__(self, deps: Deps, tokens: TokenService) -> None:
-        self._deps = deps
+    def __init__(
+        self,
+        users: UserStore,
+        sessions: SessionStore,
+        clock: Callable[[], float],
+        tokens: TokenService,
+        throttle: SignInThrottle,
+        settings: Settings,
+    ) -> None:
+        self._users = users
+        self._sessions = sessions
+        self._clock = clock
         self._tokens = tokens
-        self._throttle = SignInThrottle(deps)
+        self._throttle = throttle
+        self._settings = settings
         # verified against when the handle is unknown, so timing does not reveal which handles exist
-        self._dummy_hash = hash_password(secrets.token_hex(8), deps.settings.password_cost)
+        self._dummy_hash = hash_password(secrets.token_hex(8), self._settings.password_cost)
 
     def login(
         self,
@@ -57,34 +70,32 @@ class AuthService:
         hashed at another cost. Raises RateLimited while sign-ins as ``handle`` from ``address``
         are throttled (see :mod:`~feedcore.services.throttle`), else Unauthorized (code
         ``invalid_grant``), taking as long for an unknown handle as for a wrong password."""
-        d = self._deps
         known = is_handle(handle)
         if known:
             self._throttle.check(handle, address)
-        user = d.users.user_by_handle(handle) if known else None
-        stored = d.users.password_hash(user.id) if user else None
+        user = self._users.user_by_handle(handle) if known else None
+        stored = self._users.password_hash(user.id) if user else None
         text = password if isinstance(password, str) else ""
-        ok, stale = verify_password(text, stored or self._dummy_hash, d.settings.password_cost)
+        ok, stale = verify_password(text, stored or self._dummy_hash, self._settings.password_cost)
         if user is None or stored is None or not ok:
             if known:
                 self._throttle.failed(handle, address)
             raise Unauthorized("wrong handle or password", code="invalid_grant")
         self._throttle.succeeded(handle, address)
         if stale:
-            d.users.set_password_hash(user.id, hash_password(text, d.settings.password_cost))
+            self._users.set_password_hash(user.id, hash_password(text, self._settings.password_cost))
         return user.id
 
     def change_password(self, user_id: int, current: str, new: str, *, keep_session: int | None = None) -> None:
         """Set a new password after checking the current one, and end every other session of
         the user (all but ``keep_session``). Raises Unauthorized (code ``invalid_grant``),
         RateLimited, InvalidInput (a weak new password) or NotFound."""
-        d = self._deps
-        user = d.users.get_user(user_id)
+        user = self._users.get_user(user_id)
         if user is None:
             raise NotFound(f"no user {user_id}")
         self.check_password(user.handle, current, address=f"user:{user_id}")
-        check_new_password(new, user.handle, d.settings.min_password_length)
-        d.users.set_password_hash(user_id, hash_password(new, d.settings.password_cost))
+        check_new_password(new, user.handle, self._settings.min_password_length)
+        self._users.set_password_hash(user_id, hash_password(new, self._settings.password_cost))
         self._tokens.revoke_sessions_of(user_id, keep=keep_session)
 
     def sign_in(self, handle: str, password: str, *, address: str = "") -> str:
@@ -128,11 +139,11 @@ class AuthService:
 
     def sessions(self, user_id: int) -> list[Session]:
         """The user's live sessions, newest first."""
-        return self._deps.sessions.sessions_of(user_id, self._deps.clock())
+        return self._sessions.sessions_of(user_id, self._clock())
 
     def end_session(self, user_id: int, session_id: int) -> None:
         """Revoke one of the user's sessions. Raises NotFound if they have no such live session."""
-        session = self._deps.sessions.get_session(session_id, self._deps.clock())
+        session = self._sessions.get_session(session_id, self._clock())
         if session is None or session.user_id != user_id:
             raise NotFound(f"no session {session_id}")
         self._tokens.revoke_session(session_id)

@@ -14,9 +14,11 @@ from concurrent.futures import ThreadPoolExecutor
 from ..cursor import decode_cursor, encode_cursor
 from ..errors import NotFound, Unavailable
 from ..model import FeedItem, Page
-from ..ports import Timeline, TimelineSlice
+from ..ports import PostStore, Timeline, TimelineCache, TimelineSlice, UserStore
+from ..resilience import CircuitBreaker
+from ..settings import Settings
+from ..stats import Stats
 from ..validation import check_id, check_limit
-from .deps import Deps
 from .graph import GraphService
 from .hydration import Hydrator, ReadNotes
 
@@ -39,14 +41,30 @@ def _take_unique(streams: Iterable[list[int]], n: int) -> list[int]:
 
 
 class FeedService:
-    def __init__(self, deps: Deps, hydrator: Hydrator, graph: GraphService) -> None:
-        self._deps = deps
+    def __init__(
+        self,
+        users: UserStore,
+        posts: PostStore,
+        timelines: TimelineCache,
+        breakers: tuple[CircuitBreaker, CircuitBreaker],
+        stats: Stats,
+        hydrator: Hydrator,
+        graph: GraphService,
+        settings: Settings,
+    ) -> None:
+        """``breakers``: the cache's and the store's."""
+        self._users = users
+        self._posts = posts
+        self._timelines = timelines
+        self._cache_breaker, self._store_breaker = breakers
+        self._stats = stats
+        self._settings = settings
         self._hydrator = hydrator
         self._graph = graph
 
     @property
     def _ttl(self) -> float:
-        return self._deps.settings.inactive_days * 86400.0
+        return self._settings.inactive_days * 86400.0
 
     def home(self, user_id: int, limit: int = 20, cursor: str | None = None) -> Page[FeedItem]:
         """The user's home feed, newest first. ``degraded`` is set when a backend was skipped.
@@ -94,9 +112,9 @@ class FeedService:
     def rebuild(self, user_id: int) -> int:
         """Rebuild the user's cached home feed from the store; returns its length. Raises NotFound."""
         check_id(user_id, "user")
-        max_len = self._deps.settings.feed_max_len
+        max_len = self._settings.feed_max_len
         full = self._home_loader(user_id, self._graph.pull_authors(user_id))(None, max_len)
-        self._deps.timelines.replace(Timeline.HOME, user_id, full, self._ttl, complete=len(full) < max_len)
+        self._timelines.replace(Timeline.HOME, user_id, full, self._ttl, complete=len(full) < max_len)
         return len(full)
 
     def materialise(self, timeline: Timeline, post_ids: Mapping[int, Sequence[int]], complete: bool = False) -> None:
@@ -104,7 +122,7 @@ class FeedService:
         list is a materialised empty feed), kept ``inactive_days``; ``complete`` if the lists
         hold every post the store has for them. For bulk loading: fan-out writes only
         materialised home feeds."""
-        self._deps.timelines.replace_many(timeline, post_ids, self._ttl, complete)
+        self._timelines.replace_many(timeline, post_ids, self._ttl, complete)
 
     def warm(self, user_ids: Iterable[int], threads: int = 4, progress: Callable[[int], object] | None = None) -> int:
         """Read the first page of each user's home feed, as the user, so that what the next
@@ -137,16 +155,16 @@ class FeedService:
 
     def _home_loader(self, user_id: int, pull: list[int]) -> Loader:
         def load(before: int | None, n: int) -> list[int]:
-            if self._deps.users.get_user(user_id) is None:
+            if self._users.get_user(user_id) is None:
                 raise NotFound(f"no user {user_id}")
             skip = set(pull)
             authors = [a for a in self._graph.following_ids(user_id) if a not in skip] + [user_id]
-            return self._deps.posts.posts_by_authors(authors, before, n)
+            return self._posts.posts_by_authors(authors, before, n)
 
         return load
 
     def _author_loader(self, author_id: int) -> Loader:
-        return lambda before, n: self._deps.posts.posts_by_authors([author_id], before, n)
+        return lambda before, n: self._posts.posts_by_authors([author_id], before, n)
 
     def _ids_many(
         self, sources: list[tuple[Timeline, int, Loader]], before: int | None, n: int, notes: ReadNotes
@@ -154,10 +172,9 @@ class FeedService:
         """For each (timeline, owner, loader): ``n`` ids < ``before`` from the cached timeline,
         unless fewer exist at all. The cached ranges (and the TTL refresh of a read from the
         top) go to the cache in one call; misses and short timelines fall back to the store."""
-        d = self._deps
         try:
-            found = d.cache_breaker.call(
-                d.timelines.range_many,
+            found = self._cache_breaker.call(
+                self._timelines.range_many,
                 [(t, o) for t, o, _ in sources],
                 before,
                 n,
@@ -182,19 +199,18 @@ class FeedService:
     ) -> list[int]:
         """Rebuild a missed timeline from the store, or top up a short one that is not complete
         (if the store is down, a cached timeline is served as it is, marked degraded)."""
-        d = self._deps
-        d.stats.incr("timeline_misses" if cached is None else "timeline_hits")
+        self._stats.incr("timeline_misses" if cached is None else "timeline_hits")
         if cached is None:
-            max_len = d.settings.feed_max_len
+            max_len = self._settings.feed_max_len
             full = load(None, max_len)
             complete = len(full) < max_len  # the store has no more than this
-            if not d.cache_best_effort(d.timelines.replace, timeline, owner, full, self._ttl, complete):
+            if not self._cache_breaker.best_effort(self._timelines.replace, timeline, owner, full, self._ttl, complete):
                 notes.degraded = True
             cached = TimelineSlice([i for i in full if before is None or i < before][:n], complete)
         ids = cached.ids
         if len(ids) < n and not cached.complete:
             try:
-                ids += d.store_breaker.call(load, ids[-1] if ids else before, n - len(ids))
+                ids += self._store_breaker.call(load, ids[-1] if ids else before, n - len(ids))
             except Unavailable:
                 if not ids:
                     raise

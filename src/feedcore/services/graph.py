@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
+from typing import Any
 
 import orjson
 
-from .. import events as ev
 from ..cursor import decode_cursor, encode_cursor
 from ..errors import InvalidInput, NotFound, Unavailable
+from ..events import FollowCreated, FollowRemoved
 from ..ids import shard_of
 from ..model import Page, User
+from ..nearcache import NearCache
+from ..ports import ContentCache, GraphStore, UserStore
+from ..resilience import CircuitBreaker
+from ..settings import Settings
 from ..validation import check_id, check_limit
-from .deps import Deps
+from .recorder import Recorder
 
 __all__ = ["GraphService", "iter_ids"]
 
@@ -33,80 +38,87 @@ def iter_ids(fetch: Callable[[int | None, int], list[int]], batch: int = 1000) -
 
 
 class GraphService:
-    def __init__(self, deps: Deps) -> None:
-        self._deps = deps
+    def __init__(
+        self,
+        users: UserStore,
+        graph: GraphStore,
+        content: ContentCache,
+        near: NearCache[tuple[str, int | str], Any],
+        cache_breaker: CircuitBreaker,
+        recorder: Recorder,
+        settings: Settings,
+    ) -> None:
+        self._users = users
+        self._graph = graph
+        self._content = content
+        self._near = near
+        self._cache_breaker = cache_breaker
+        self._recorder = recorder
+        self._settings = settings
 
     def follow(self, follower_id: int, followee_id: int) -> bool:
         """Follow ``followee_id``; idempotent (False if already following).
         Raises InvalidInput (self-follow) or NotFound."""
-        d = self._deps
         self._check_pair(follower_id, followee_id)
-        now = d.clock()
-        event = d.event(
-            ev.FOLLOW_CREATED,
-            follower_id,
-            shard_of(follower_id),
-            follower_id=follower_id,
-            followee_id=followee_id,
-            created_at=now,
+        event = self._recorder.event(
+            FollowCreated, shard_of(follower_id), follower_id=follower_id, followee_id=followee_id
         )
-        added = d.graph.add_follow(follower_id, followee_id, now, [event])
+        added = self._graph.add_follow(follower_id, followee_id, event.created_at, [event])
         if added:
             self.forget_pull_authors([follower_id])
-            d.committed()
+            self._recorder.committed()
         return added
 
     def unfollow(self, follower_id: int, followee_id: int) -> bool:
         """Stop following; idempotent (False if not following)."""
-        d = self._deps
         self._check_pair(follower_id, followee_id)
-        event = d.event(
-            ev.FOLLOW_REMOVED, follower_id, shard_of(follower_id), follower_id=follower_id, followee_id=followee_id
+        event = self._recorder.event(
+            FollowRemoved, shard_of(follower_id), follower_id=follower_id, followee_id=followee_id
         )
-        removed = d.graph.remove_follow(follower_id, followee_id, [event])
+        removed = self._graph.remove_follow(follower_id, followee_id, [event])
         if removed:
             self.forget_pull_authors([follower_id])
-            d.committed()
+            self._recorder.committed()
         return removed
 
     def is_following(self, follower_id: int, followee_id: int) -> bool:
-        return self._deps.graph.is_following(check_id(follower_id, "user"), check_id(followee_id, "user"))
+        return self._graph.is_following(check_id(follower_id, "user"), check_id(followee_id, "user"))
 
     def followers(self, user_id: int, limit: int = 50, cursor: str | None = None) -> Page[User]:
         """Users following ``user_id``, by id, in pages."""
-        return self._page(user_id, self._deps.graph.followers, limit, cursor)
+        return self._page(user_id, self._graph.followers, limit, cursor)
 
     def following(self, user_id: int, limit: int = 50, cursor: str | None = None) -> Page[User]:
         """Users ``user_id`` follows, by id, in pages."""
-        return self._page(user_id, self._deps.graph.following, limit, cursor)
+        return self._page(user_id, self._graph.following, limit, cursor)
 
     def following_ids(self, user_id: int) -> list[int]:
         """Every followee of ``user_id``."""
-        return [uid for page in iter_ids(lambda a, n: self._deps.graph.following(user_id, a, n)) for uid in page]
+        return [uid for page in iter_ids(lambda a, n: self._graph.following(user_id, a, n)) for uid in page]
 
     def pull_authors(self, user_id: int) -> list[int]:
         """Followees of ``user_id`` with at least ``pull_threshold`` followers (read at feed time,
         never pushed). Cached for a few minutes (and in the near cache); forgotten when ``user_id``
         follows or unfollows."""
-        d = self._deps
         key = (_PULL_KIND, user_id)
-        near = d.near.get_many([key])
+        near = self._near.get_many([key])
         if near:
             return list(near[key])
         authors = self._cached_pull_authors(user_id)
         if authors is None:
             authors = []
-            for page in iter_ids(lambda a, n: d.graph.following(user_id, a, n)):
-                users = d.users.get_users(page)
-                authors += [u for u in page if u in users and users[u].follower_count >= d.settings.pull_threshold]
-            d.cache_best_effort(d.content.set_many, _PULL_KIND, {user_id: orjson.dumps(authors)}, _PULL_TTL)
-        d.near.set_many({key: tuple(authors)})
+            for page in iter_ids(lambda a, n: self._graph.following(user_id, a, n)):
+                users = self._users.get_users(page)
+                authors += [u for u in page if u in users and users[u].follower_count >= self._settings.pull_threshold]
+            self._cache_breaker.best_effort(
+                self._content.set_many, _PULL_KIND, {user_id: orjson.dumps(authors)}, _PULL_TTL
+            )
+        self._near.set_many({key: tuple(authors)})
         return authors
 
     def _cached_pull_authors(self, user_id: int) -> list[int] | None:
-        d = self._deps
         try:
-            cached = d.cache_breaker.call(d.content.get_many, _PULL_KIND, [user_id]).get(user_id)
+            cached = self._cache_breaker.call(self._content.get_many, _PULL_KIND, [user_id]).get(user_id)
         except Unavailable:
             return None
         return None if cached is None else [int(a) for a in orjson.loads(cached)]
@@ -115,13 +127,13 @@ class GraphService:
         """Drop the cached pull-author lists of ``user_ids`` (after their follows or their
         followees' follower counts changed), in this process's near cache too."""
         ids = list(user_ids)
-        self._deps.near.delete_many((_PULL_KIND, uid) for uid in ids)
-        self._deps.cache_best_effort(self._deps.content.delete_many, _PULL_KIND, ids)
+        self._near.delete_many((_PULL_KIND, uid) for uid in ids)
+        self._cache_breaker.best_effort(self._content.delete_many, _PULL_KIND, ids)
 
     def _check_pair(self, follower_id: int, followee_id: int) -> None:
         if check_id(follower_id, "user") == check_id(followee_id, "user"):
             raise InvalidInput("users cannot follow themselves", code="self_follow")
-        found = self._deps.users.get_users([follower_id, followee_id])
+        found = self._users.get_users([follower_id, followee_id])
         for uid in (follower_id, followee_id):
             if uid not in found:
                 raise NotFound(f"no user {uid}")
@@ -130,9 +142,9 @@ class GraphService:
         self, user_id: int, fetch: Callable[[int, int | None, int], list[int]], limit: int, cursor: str | None
     ) -> Page[User]:
         limit = check_limit(limit, 1000)
-        if self._deps.users.get_user(check_id(user_id, "user")) is None:
+        if self._users.get_user(check_id(user_id, "user")) is None:
             raise NotFound(f"no user {user_id}")
         ids = fetch(user_id, decode_cursor(cursor), limit + 1)
-        users = self._deps.users.get_users(ids[:limit])
+        users = self._users.get_users(ids[:limit])
         items = [users[i] for i in ids[:limit] if i in users]
         return Page(items, encode_cursor(ids[limit - 1]) if len(ids) > limit else None)

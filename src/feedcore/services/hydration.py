@@ -15,7 +15,9 @@ import attrs
 from ..codec import decode_card, decode_post, encode_card, encode_post
 from ..errors import Unavailable
 from ..model import FeedItem, Post, UserCard
-from .deps import Deps
+from ..nearcache import NearCache
+from ..ports import ContentCache, InteractionStore, PostStore, UserStore
+from ..resilience import CircuitBreaker
 
 __all__ = ["Hydrator", "ReadNotes"]
 
@@ -39,7 +41,8 @@ class _Kind(Generic[T]):
     name: str
     load: Callable[[list[int]], Mapping[int, T]]
     encode: Callable[[T], bytes]
-    decode: Callable[[bytes], T]
+    decode: Callable[[bytes], T | None]
+    """None for a value this version cannot read: a miss."""
     ttl: float
     optional: bool = False
     """If the store cannot answer, serve what the cache had (degraded) instead of failing."""
@@ -48,10 +51,23 @@ class _Kind(Generic[T]):
 
 
 class Hydrator:
-    def __init__(self, deps: Deps) -> None:
-        self._deps = deps
-        ttl = deps.settings.content_ttl
-        self._posts = _Kind("post", deps.posts.get_posts, encode_post, decode_post, ttl)
+    def __init__(
+        self,
+        users: UserStore,
+        posts: PostStore,
+        interactions: InteractionStore,
+        content: ContentCache,
+        near: NearCache[tuple[str, int | str], Any],
+        breakers: tuple[CircuitBreaker, CircuitBreaker],
+        ttl: float,
+    ) -> None:
+        """``breakers``: the cache's and the store's; ``ttl``: seconds posts and cards stay cached."""
+        self._users = users
+        self._interactions = interactions
+        self._content = content
+        self._near = near
+        self._cache_breaker, self._store_breaker = breakers
+        self._posts = _Kind("post", posts.get_posts, encode_post, decode_post, ttl)
         self._cards = _Kind("user", self._load_cards, encode_card, decode_card, ttl, near=True)
 
     def posts(self, post_ids: Iterable[int], notes: ReadNotes | None = None) -> dict[int, Post]:
@@ -95,14 +111,14 @@ class Hydrator:
 
     def remember_posts(self, posts: Iterable[Post]) -> None:
         values = {p.id: encode_post(p) for p in posts}
-        self._deps.cache_best_effort(self._deps.content.set_many, self._posts.name, values, self._posts.ttl)
+        self._cache_breaker.best_effort(self._content.set_many, self._posts.name, values, self._posts.ttl)
 
     def _load_cards(self, ids: list[int]) -> dict[int, UserCard]:
-        return {uid: user.card for uid, user in self._deps.users.get_users(ids).items()}
+        return {uid: user.card for uid, user in self._users.get_users(ids).items()}
 
     def _liked_kind(self, viewer_id: int) -> _Kind[bool]:
         def load(ids: list[int]) -> dict[int, bool]:
-            yes = self._deps.interactions.liked(viewer_id, ids)
+            yes = self._interactions.liked(viewer_id, ids)
             return {pid: pid in yes for pid in ids}
 
         return _Kind(f"liked.{viewer_id}", load, _encode_flag, _decode_flag, LIKED_TTL, optional=True)
@@ -110,33 +126,33 @@ class Hydrator:
     def _forget(self, kind: str, ids: Iterable[int]) -> None:
         """Drop the cached values, from this process's near cache too."""
         ids = list(ids)
-        self._deps.near.delete_many((kind, i) for i in ids)
-        self._deps.cache_best_effort(self._deps.content.delete_many, kind, ids)
+        self._near.delete_many((kind, i) for i in ids)
+        self._cache_breaker.best_effort(self._content.delete_many, kind, ids)
 
     def _fetch(self, wanted: list[tuple[_Kind[Any], list[int]]], notes: ReadNotes | None) -> list[dict[int, Any]]:
         """For each (kind, ids): the values found, from the near cache, then one multi-kind cache
         read, then the store for the misses (written back). Raises Unavailable if the store is
         needed and down, unless the kind is optional or the cache had something and ``notes``
         can say degraded."""
-        deps = self._deps
         near = {kind.name: self._near_get(kind, ids) for kind, ids in wanted}
         remote = {kind.name: [i for i in dict.fromkeys(ids) if i not in near[kind.name]] for kind, ids in wanted}
         cache_ok = True
         cached: dict[str, dict[int, bytes]] = {}
         if any(remote.values()):
             try:
-                cached = deps.cache_breaker.call(deps.content.get_groups, {k: v for k, v in remote.items() if v})
+                cached = self._cache_breaker.call(self._content.get_groups, {k: v for k, v in remote.items() if v})
             except Unavailable:
                 cache_ok = False
                 if notes is not None:
                     notes.degraded = True
         results: list[dict[int, Any]] = []
         for kind, _ in wanted:
-            fetched = {k: kind.decode(v) for k, v in cached.get(kind.name, {}).items()}
+            decoded = {k: kind.decode(v) for k, v in cached.get(kind.name, {}).items()}
+            fetched = {k: v for k, v in decoded.items() if v is not None}
             missing = [i for i in remote[kind.name] if i not in fetched]
             if missing:
                 try:
-                    loaded = deps.store_breaker.call(kind.load, missing)
+                    loaded = self._store_breaker.call(kind.load, missing)
                 except Unavailable:
                     if not kind.optional and (notes is None or not (fetched or near[kind.name])):
                         raise
@@ -146,16 +162,16 @@ class Hydrator:
                 fetched.update(loaded)
                 if cache_ok and loaded:
                     values = {k: kind.encode(v) for k, v in loaded.items()}
-                    deps.cache_best_effort(deps.content.set_many, kind.name, values, kind.ttl)
+                    self._cache_breaker.best_effort(self._content.set_many, kind.name, values, kind.ttl)
             if kind.near:
-                deps.near.set_many({(kind.name, k): v for k, v in fetched.items()})
+                self._near.set_many({(kind.name, k): v for k, v in fetched.items()})
             results.append(near[kind.name] | fetched)
         return results
 
     def _near_get(self, kind: _Kind[Any], ids: list[int]) -> dict[int, Any]:
         if not kind.near:
             return {}
-        found = self._deps.near.get_many((kind.name, i) for i in ids)
+        found = self._near.get_many((kind.name, i) for i in ids)
         return {i: found[kind.name, i] for i in ids if (kind.name, i) in found}
 
 

@@ -7,8 +7,10 @@ import hashlib
 from ..errors import InvalidInput, NotFound, TooLarge, UnsupportedMedia
 from ..ids import shard_of
 from ..model import Media
+from ..ports import MediaStore, PostStore, UserStore
+from ..settings import Settings
 from ..validation import check_id
-from .deps import Deps
+from .recorder import Recorder
 
 __all__ = ["ACCEPTED_TYPES", "MediaService", "sniff_content_type"]
 
@@ -40,13 +42,18 @@ def sniff_content_type(data: bytes) -> str | None:
 
 
 class MediaService:
-    def __init__(self, deps: Deps) -> None:
-        self._deps = deps
+    def __init__(
+        self, users: UserStore, posts: PostStore, media: MediaStore, recorder: Recorder, settings: Settings
+    ) -> None:
+        self._users = users
+        self._posts = posts
+        self._media = media
+        self._recorder = recorder
+        self._settings = settings
 
     def upload(self, user_id: int, data: bytes, content_type: str) -> Media:
         """Store ``data`` for ``user_id``. Raises UnsupportedMedia (type not accepted, or the
         bytes are something else), TooLarge, InvalidInput (empty) or NotFound (user)."""
-        d = self._deps
         check_id(user_id, "user")
         content_type = (content_type or "").split(";", 1)[0].strip().lower()
         if content_type not in ACCEPTED_TYPES:
@@ -55,40 +62,40 @@ class MediaService:
             )
         if not data:
             raise InvalidInput("media must not be empty", code="empty_media")
-        if len(data) > d.settings.max_media_bytes:
-            raise TooLarge(f"media is larger than {d.settings.max_media_bytes} bytes")
+        if len(data) > self._settings.max_media_bytes:
+            raise TooLarge(f"media is larger than {self._settings.max_media_bytes} bytes")
         if sniff_content_type(data) != content_type:
             raise UnsupportedMedia(f"the bytes are not {content_type}")
-        if d.users.get_user(user_id) is None:
+        if self._users.get_user(user_id) is None:
             raise NotFound(f"no user {user_id}")
-        media_id = d.new_id(shard_of(user_id))
+        media_id = self._recorder.new_id(shard_of(user_id))
         key = f"{user_id}/{media_id}{ACCEPTED_TYPES[content_type]}"
         checksum = hashlib.sha256(data).hexdigest()
-        d.media.put(key, data, content_type, checksum)
+        self._media.put(key, data, content_type, checksum)
         media = Media(
             id=media_id,
             owner_id=user_id,
             key=key,
-            url=d.media.url(key),
+            url=self._media.url(key),
             content_type=content_type,
             size=len(data),
             checksum=checksum,
-            created_at=d.clock(),
+            created_at=self._recorder.clock(),
         )
         try:
-            d.posts.add_media(media)
+            self._posts.add_media(media)
         except Exception:
-            d.media.delete(key)  # do not leave an object nothing refers to
+            self._media.delete(key)  # do not leave an object nothing refers to
             raise
         return media
 
     def read(self, key: str) -> tuple[bytes, str]:
         """The bytes and content type of the stored object ``key`` (a :attr:`Media.key`).
         Raises NotFound, or InvalidInput for a key the media store refuses."""
-        return self._deps.media.get(key)
+        return self._media.get(key)
 
     def get(self, media_id: int) -> Media:
-        media = self._deps.posts.get_media([check_id(media_id, "media")]).get(media_id)
+        media = self._posts.get_media([check_id(media_id, "media")]).get(media_id)
         if media is None:
             raise NotFound(f"no media {media_id}")
         return media

@@ -18,11 +18,13 @@ from __future__ import annotations
 
 import logging
 import math
+from collections.abc import Callable
 
 import attrs
 
 from ..errors import RateLimited, Unavailable
-from .deps import Deps
+from ..ports import FailureCounter
+from ..resilience import CircuitBreaker
 
 __all__ = ["SignInThrottle"]
 
@@ -49,8 +51,10 @@ _ACCOUNT = _Rule("u", free=10, cap=60.0)
 
 
 class SignInThrottle:
-    def __init__(self, deps: Deps) -> None:
-        self._deps = deps
+    def __init__(self, failures: FailureCounter, cache_breaker: CircuitBreaker, clock: Callable[[], float]) -> None:
+        self._failures = failures
+        self._cache_breaker = cache_breaker
+        self._clock = clock
 
     @staticmethod
     def _keys(handle: str, address: str) -> dict[str, str]:
@@ -65,15 +69,14 @@ class SignInThrottle:
     def check(self, handle: str, address: str) -> None:
         """Raise RateLimited (with ``retry_after``) while a sign-in as ``handle`` from
         ``address`` must wait."""
-        d = self._deps
         keys = self._keys(handle, address)
         try:
-            pair, by_address, account, known = d.cache_breaker.call(d.failures.failures, list(keys.values()))
+            pair, by_address, account, known = self._cache_breaker.call(self._failures.failures, list(keys.values()))
         except Unavailable:
             log.warning("sign-in throttling is off while the cache is unavailable")
             return
         rules = [(_PAIR, pair), (_ADDRESS, by_address)] + ([] if known.count else [(_ACCOUNT, account)])
-        now = d.clock()
+        now = self._clock()
         wait = max(f.last_at + rule.wait(f.count) - now for rule, f in rules)
         if wait > 0:
             raise RateLimited(
@@ -81,12 +84,15 @@ class SignInThrottle:
             )
 
     def failed(self, handle: str, address: str) -> None:
-        d, keys = self._deps, self._keys(handle, address)
-        d.cache_best_effort(
-            d.failures.add_failure, [keys[r.prefix] for r in (_PAIR, _ADDRESS, _ACCOUNT)], d.clock(), _FORGET_AFTER
+        keys = self._keys(handle, address)
+        self._cache_breaker.best_effort(
+            self._failures.add_failure,
+            [keys[r.prefix] for r in (_PAIR, _ADDRESS, _ACCOUNT)],
+            self._clock(),
+            _FORGET_AFTER,
         )
 
     def succeeded(self, handle: str, address: str) -> None:
-        d, keys = self._deps, self._keys(handle, address)
-        d.cache_best_effort(d.failures.clear_failures, [keys[_PAIR.prefix], keys[_ACCOUNT.prefix]])
-        d.cache_best_effort(d.failures.add_failure, [keys["known"]], d.clock(), _KNOWN_FOR)
+        keys = self._keys(handle, address)
+        self._cache_breaker.best_effort(self._failures.clear_failures, [keys[_PAIR.prefix], keys[_ACCOUNT.prefix]])
+        self._cache_breaker.best_effort(self._failures.add_failure, [keys["known"]], self._clock(), _KNOWN_FOR)

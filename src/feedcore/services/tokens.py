@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from collections.abc import Callable
 from typing import Any, cast
 
 import attrs
@@ -19,8 +20,11 @@ import jwt
 from ..errors import InvalidInput, Unauthorized, Unavailable
 from ..ids import shard_for_handle, shard_of
 from ..model import Principal, Session, Tokens
+from ..nearcache import NearCache
+from ..ports import ContentCache, SessionStore
+from ..resilience import CircuitBreaker
 from ..scopes import parse_scope, scope_text
-from .deps import Deps
+from ..settings import Settings
 
 __all__ = ["SIGNIN_CLIENT_ID", "VOUCH_TTL", "TokenService", "digest", "parse_credential"]
 
@@ -57,15 +61,30 @@ def _refresh_token(session: Session, family: str, secret: str) -> str:
 class TokenService:
     """Issues, verifies, rotates and revokes the tokens of sessions."""
 
-    def __init__(self, deps: Deps, secret_key: str) -> None:
-        self._deps = deps
+    def __init__(
+        self,
+        sessions: SessionStore,
+        content: ContentCache,
+        near: NearCache[tuple[str, int | str], Any],
+        cache_breaker: CircuitBreaker,
+        clock: Callable[[], float],
+        new_id: Callable[[int], int],
+        settings: Settings,
+        secret_key: str,
+    ) -> None:
+        self._sessions = sessions
+        self._content = content
+        self._near = near
+        self._cache_breaker = cache_breaker
+        self._clock = clock
+        self._new_id = new_id
+        self._settings = settings
         self._key = secret_key
 
     def new_session_id(self, user_id: int | None, client_id: str) -> int:
         """An id for a session of ``user_id`` (on the user's shard) or of a client alone."""
-        d = self._deps
-        return d.new_id(
-            shard_of(user_id) if user_id is not None else shard_for_handle(client_id, d.settings.logical_shards)
+        return self._new_id(
+            shard_of(user_id) if user_id is not None else shard_for_handle(client_id, self._settings.logical_shards)
         )
 
     def open_session(
@@ -74,10 +93,9 @@ class TokenService:
         """Start a session and return its first tokens; with ``refresh``, a refresh token too
         (the session then lives ``refresh_token_ttl`` past its last refresh, else as long as
         its access token). Raises Conflict if ``session_id`` is taken."""
-        d = self._deps
-        now = d.clock()
+        now = self._clock()
         family, secret = secrets.token_urlsafe(16), secrets.token_urlsafe(32)
-        life = d.settings.refresh_token_ttl if refresh else d.settings.access_token_ttl
+        life = self._settings.refresh_token_ttl if refresh else self._settings.access_token_ttl
         session = Session(
             id=session_id or self.new_session_id(user_id, client_id),
             user_id=user_id,
@@ -88,23 +106,22 @@ class TokenService:
             family_hash=digest(family) if refresh else None,
             refresh_hash=digest(secret) if refresh else None,
         )
-        d.sessions.create_session(session)
+        self._sessions.create_session(session)
         return self._tokens(session, scope, _refresh_token(session, family, secret) if refresh else None, now)
 
     def refresh(self, refresh_token: str, *, client_id: str | None = None, scope: str | None = None) -> Tokens:
         """New tokens for a live refresh token, which is spent (rotation). ``scope`` may narrow
         the granted scopes. Presenting a spent token of the session revokes the session.
         Raises Unauthorized (code ``invalid_grant``) or InvalidInput (code ``invalid_scope``)."""
-        d = self._deps
-        now = d.clock()
+        now = self._clock()
         session, gen, family, secret = self._refresh_parts(refresh_token, now)
         if client_id is not None and client_id != session.client_id:
             raise Unauthorized("the refresh token was issued to another client", code="invalid_grant")
         granted = self.narrow(session.scope, scope)
         current = gen == session.refresh_gen and hmac.compare_digest(session.refresh_hash or "", digest(secret))
         new_secret = secrets.token_urlsafe(32)
-        expires_at = now + d.settings.refresh_token_ttl
-        if not current or not d.sessions.rotate_refresh(session.id, gen, digest(new_secret), expires_at, now):
+        expires_at = now + self._settings.refresh_token_ttl
+        if not current or not self._sessions.rotate_refresh(session.id, gen, digest(new_secret), expires_at, now):
             self.revoke_session(session.id)
             raise Unauthorized(
                 "the refresh token was used already (rotated), so its session is revoked", code="invalid_grant"
@@ -127,7 +144,7 @@ class TokenService:
         """Who ``access_token`` speaks for. Raises Unauthorized if it is malformed, expired,
         or its session was revoked."""
         claims = self._claims(access_token)
-        if claims["exp"] <= self._deps.clock():
+        if claims["exp"] <= self._clock():
             raise Unauthorized("access token expired", code="token_expired")
         try:
             sid, typ = int(claims["sid"]), claims.get("typ")
@@ -146,7 +163,7 @@ class TokenService:
     def refresh_session(self, refresh_token: str) -> Session:
         """The live session of a refresh token of any generation. Raises Unauthorized (code
         ``invalid_grant``)."""
-        return self._refresh_parts(refresh_token, self._deps.clock())[0]
+        return self._refresh_parts(refresh_token, self._clock())[0]
 
     def session_of(self, token: str) -> Session | None:
         """The live session a refresh token (of any generation) or an unexpired access token
@@ -157,8 +174,7 @@ class TokenService:
     def introspect(self, token: str) -> tuple[Session, dict[str, Any]] | None:
         """The live session a refresh or unexpired access token names, and what RFC 7662 says
         of the token (``token_type``, ``scope``, ``client_id``, ``sub``, ``iat``, ``exp``), or None."""
-        d = self._deps
-        now = d.clock()
+        now = self._clock()
         try:
             session = self.refresh_session(token)
             return session, self._describe(
@@ -171,7 +187,7 @@ class TokenService:
             sid, typ = int(claims["sid"]), claims.get("typ")
         except (Unauthorized, KeyError, TypeError, ValueError):
             return None
-        found = d.sessions.get_session(sid, now) if claims["exp"] > now and typ != _SIGNIN_TOKEN else None
+        found = self._sessions.get_session(sid, now) if claims["exp"] > now and typ != _SIGNIN_TOKEN else None
         if found is None:
             return None
         return found, self._describe(found, "Bearer", str(claims.get("scope", "")), claims.get("iat", 0), claims["exp"])
@@ -191,8 +207,7 @@ class TokenService:
         """A token for a browser signed in at the authorization server's pages for ``life``
         seconds (a session of its own, listed and revocable like any other; it grants no API
         access)."""
-        d = self._deps
-        now = d.clock()
+        now = self._clock()
         session = Session(
             id=self.new_session_id(user_id, SIGNIN_CLIENT_ID),
             user_id=user_id,
@@ -201,7 +216,7 @@ class TokenService:
             created_at=now,
             expires_at=now + life,
         )
-        d.sessions.create_session(session)
+        self._sessions.create_session(session)
         claims = {"sub": str(user_id), "typ": _SIGNIN_TOKEN, "sid": str(session.id), "exp": int(session.expires_at)}
         return jwt.encode(claims, self._key, algorithm=_ALGORITHM)
 
@@ -212,7 +227,7 @@ class TokenService:
             sid, user_id = int(claims["sid"]), int(claims["sub"])
         except (Unauthorized, KeyError, TypeError, ValueError):
             return None
-        if claims.get("typ") != _SIGNIN_TOKEN or claims["exp"] <= self._deps.clock() or not self._live(sid):
+        if claims.get("typ") != _SIGNIN_TOKEN or claims["exp"] <= self._clock() or not self._live(sid):
             return None
         return Principal(user_id=user_id, client_id=SIGNIN_CLIENT_ID, scopes=frozenset(), session_id=sid)
 
@@ -223,13 +238,13 @@ class TokenService:
     def revoke_session(self, session_id: int) -> bool:
         """End the session: its refresh token and access tokens stop working (in other
         processes within ``near_cache_ttl``). False if it was not live."""
-        ended = self._deps.sessions.revoke_session(session_id)
+        ended = self._sessions.revoke_session(session_id)
         self._forget([session_id])
         return ended
 
     def revoke_sessions_of(self, user_id: int, keep: int | None = None) -> list[int]:
         """End every session of the user except ``keep``; returns their ids."""
-        ended = self._deps.sessions.revoke_sessions_of(user_id, keep)
+        ended = self._sessions.revoke_sessions_of(user_id, keep)
         self._forget(ended)
         return ended
 
@@ -241,7 +256,7 @@ class TokenService:
         parsed = parse_credential(refresh_token, 3)
         session = None
         if parsed is not None and parsed[1][0].isascii() and parsed[1][0].isdigit():
-            session = self._deps.sessions.get_session(parsed[0], now)
+            session = self._sessions.get_session(parsed[0], now)
         if (
             parsed is None
             or session is None
@@ -253,7 +268,7 @@ class TokenService:
         return session, int(gen), family, secret
 
     def _tokens(self, session: Session, scope: str, refresh_token: str | None, now: float) -> Tokens:
-        ttl = self._deps.settings.access_token_ttl
+        ttl = self._settings.access_token_ttl
         claims = {
             "sub": str(session.user_id) if session.user_id is not None else session.client_id,
             "typ": _USER_TOKEN if session.user_id is not None else _CLIENT_TOKEN,
@@ -273,8 +288,8 @@ class TokenService:
     def _claims(self, access_token: str) -> dict[str, Any]:
         """The claims of a well-signed token. Tokens already verified by this process are kept
         in the near cache (the HMAC check and JSON parsing are most of a token's cost)."""
-        d, key = self._deps, (_TOKEN_KIND, access_token)
-        known = d.near.get_many([key])
+        key = (_TOKEN_KIND, access_token)
+        known = self._near.get_many([key])
         if known:
             return cast("dict[str, Any]", known[key])
         if not isinstance(access_token, str):
@@ -289,31 +304,30 @@ class TokenService:
             )
         except jwt.PyJWTError:
             raise Unauthorized("invalid access token", code="invalid_token") from None
-        d.near.set_many({key: claims})
+        self._near.set_many({key: claims})
         return claims
 
     def _live(self, session_id: int) -> bool:
         """Whether the session is live: the near cache, then the shared cache, then the store.
         A yes from the store is kept in the shared cache for at most :data:`VOUCH_TTL`."""
-        d, key = self._deps, (_SESSION_KIND, session_id)
-        if d.near.get_many([key]):
+        key = (_SESSION_KIND, session_id)
+        if self._near.get_many([key]):
             return True
         try:
-            vouched = bool(d.cache_breaker.call(d.content.get_many, _SESSION_KIND, [session_id]))
+            vouched = bool(self._cache_breaker.call(self._content.get_many, _SESSION_KIND, [session_id]))
         except Unavailable:
             vouched = False
         if not vouched:
-            now = d.clock()
-            session = d.sessions.get_session(session_id, now)
+            now = self._clock()
+            session = self._sessions.get_session(session_id, now)
             if session is None:
                 return False
             ttl = min(VOUCH_TTL, session.expires_at - now)
-            d.cache_best_effort(d.content.set_many, _SESSION_KIND, {session_id: b"1"}, ttl)
-        d.near.set_many({key: True})
+            self._cache_breaker.best_effort(self._content.set_many, _SESSION_KIND, {session_id: b"1"}, ttl)
+        self._near.set_many({key: True})
         return True
 
     def _forget(self, session_ids: list[int]) -> None:
-        d = self._deps
         if session_ids:
-            d.cache_best_effort(d.content.delete_many, _SESSION_KIND, session_ids)
-            d.near.delete_many([(_SESSION_KIND, sid) for sid in session_ids])
+            self._cache_breaker.best_effort(self._content.delete_many, _SESSION_KIND, session_ids)
+            self._near.delete_many([(_SESSION_KIND, sid) for sid in session_ids])

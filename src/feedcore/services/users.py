@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-from .. import events as ev
 from ..errors import InvalidInput, NotFound
+from ..events import UserRegistered, UserUpdated
 from ..ids import shard_for_handle, shard_of
 from ..model import User
 from ..passwords import hash_password
+from ..ports import UserStore
+from ..settings import Settings
 from ..validation import (
     MAX_ID,
     check_display_name,
@@ -18,9 +20,9 @@ from ..validation import (
     check_password,
     is_handle,
 )
-from .deps import Deps
 from .graph import iter_ids
 from .hydration import Hydrator
+from .recorder import Recorder
 
 __all__ = ["UserService"]
 
@@ -29,33 +31,38 @@ MAX_BIO = 160
 
 
 class UserService:
-    def __init__(self, deps: Deps, hydrator: Hydrator) -> None:
-        self._deps = deps
+    def __init__(self, users: UserStore, recorder: Recorder, hydrator: Hydrator, settings: Settings) -> None:
+        self._users = users
+        self._recorder = recorder
+        self._settings = settings
         self._hydrator = hydrator
 
     def register(self, handle: str, password: str, display_name: str | None = None) -> User:
         """Create a user. Raises InvalidInput (bad handle, weak password) or Conflict (taken handle)."""
-        d = self._deps
         handle = check_handle(handle)
-        check_password(password, handle, d.settings.min_password_length)
+        check_password(password, handle, self._settings.min_password_length)
         name = handle if display_name is None else check_display_name(display_name, MAX_DISPLAY_NAME)
-        shard = shard_for_handle(handle, d.settings.logical_shards)
-        user = User(id=d.new_id(shard), handle=handle, display_name=name, created_at=d.clock())
-        digest = hash_password(password, d.settings.password_cost)
-        d.users.create_user(user, digest, [d.event(ev.USER_REGISTERED, user.id, shard, user_id=user.id, handle=handle)])
-        d.committed()
+        shard = shard_for_handle(handle, self._settings.logical_shards)
+        user = User(
+            id=self._recorder.new_id(shard), handle=handle, display_name=name, created_at=self._recorder.clock()
+        )
+        digest = hash_password(password, self._settings.password_cost)
+        self._users.create_user(
+            user, digest, [self._recorder.event(UserRegistered, shard, user_id=user.id, handle=handle)]
+        )
+        self._recorder.committed()
         return user
 
     def get(self, user_id: int) -> User:
         """The user with ``user_id``. Raises NotFound or InvalidInput (not an int)."""
-        user = self._deps.users.get_user(check_id(user_id, "user"))
+        user = self._users.get_user(check_id(user_id, "user"))
         if user is None:
             raise NotFound(f"no user {user_id}")
         return user
 
     def by_handle(self, handle: str) -> User:
         """The user with ``handle`` (case-insensitive). Raises NotFound."""
-        user = self._deps.users.user_by_handle(handle) if is_handle(handle) else None
+        user = self._users.user_by_handle(handle) if is_handle(handle) else None
         if user is None:
             raise NotFound(f"no user {handle!r:.60}")
         return user
@@ -74,7 +81,7 @@ class UserService:
 
     def ids(self) -> Iterator[int]:
         """Every user id, in id order, read from the store in pages."""
-        return (uid for page in iter_ids(self._deps.users.user_ids) for uid in page)
+        return (uid for page in iter_ids(self._users.user_ids) for uid in page)
 
     def forget_cached(self, user_ids: Iterable[int]) -> None:
         """Drop these users' cached cards (after changing their rows behind the platform's
@@ -83,12 +90,11 @@ class UserService:
 
     def update_profile(self, user_id: int, display_name: str | None = None, bio: str | None = None) -> User:
         """Change display name and/or bio. Raises NotFound or InvalidInput."""
-        d = self._deps
         name = None if display_name is None else check_display_name(display_name, MAX_DISPLAY_NAME)
         about = check_optional_text(bio, "bio", MAX_BIO)
         self.get(user_id)
-        event = d.event(ev.USER_UPDATED, user_id, shard_of(user_id), user_id=user_id)
-        user = d.users.update_profile(user_id, display_name=name, bio=about, events=[event])
+        event = self._recorder.event(UserUpdated, shard_of(user_id), user_id=user_id)
+        user = self._users.update_profile(user_id, display_name=name, bio=about, events=[event])
         self._hydrator.forget_users([user_id])
-        d.committed()
+        self._recorder.committed()
         return user

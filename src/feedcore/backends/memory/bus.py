@@ -27,7 +27,7 @@ from urllib.parse import parse_qs, urlsplit
 import attrs
 
 from ...errors import ConfigurationError, InvalidInput, Unavailable
-from ...events import Event
+from ...events import Event, decode, encode
 from ...ports.bus import EventBus, Subscription
 from ...settings import Settings
 
@@ -48,7 +48,8 @@ def partition_for(key: int, partitions: int) -> int:
 class _Partition:
     base: int = 0
     """Offset of ``events[0]``; grows when old events are dropped by retention."""
-    events: list[Event] = attrs.Factory(list)
+    events: list[bytes] = attrs.Factory(list)
+    """Encoded, as a broker keeps them: what a consumer gets is decoded, like a Kafka message."""
 
     @property
     def end(self) -> int:
@@ -56,7 +57,7 @@ class _Partition:
 
     def read(self, offset: int, limit: int) -> list[Event]:
         start = max(offset, self.base) - self.base
-        return self.events[start : start + limit]
+        return [decode(data) for data in self.events[start : start + limit]]
 
 
 @attrs.define
@@ -101,7 +102,7 @@ class MemoryBus(EventBus):
             self._ensure_open()
             for event in events:
                 part = self._topic(event.topic)[partition_for(event.key, self.partitions)]
-                part.events.append(event)
+                part.events.append(encode(event))
                 self._trim(part)
             self._cond.notify_all()
 

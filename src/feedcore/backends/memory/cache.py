@@ -15,16 +15,8 @@ from typing import Self
 import attrs
 
 from ...errors import InvalidInput
-from ...ports.caches import (
-    ContentCache,
-    FailureCounter,
-    Failures,
-    RateDecision,
-    RateLimiter,
-    Timeline,
-    TimelineCache,
-    TimelineSlice,
-)
+from ...ports.caches import Failures, RateDecision, Timeline, TimelineSlice
+from ...ports.roles import Cache
 from ...settings import Settings
 from ._cache_gcra import gcra
 
@@ -40,7 +32,7 @@ class _Feed:
     complete: bool
 
 
-class MemoryCache(TimelineCache, ContentCache, RateLimiter, FailureCounter):
+class MemoryCache(Cache):
     """TimelineCache, ContentCache, RateLimiter and FailureCounter in memory.
 
     ``clock`` returns seconds since the epoch; TTLs and rate limits use it.

@@ -18,7 +18,8 @@ import attrs
 from ...errors import Conflict, NotFound, Unavailable
 from ...events import Event
 from ...model import Comment, Media, Post, User
-from ...ports.stores import GraphStore, InteractionStore, Outbox, PostStore, Publish, UserStore
+from ...ports.roles import Store
+from ...ports.stores import Publish
 from ...settings import Settings
 from ._auth import MemoryAuth
 from ._bulk import MemoryBulk
@@ -29,7 +30,7 @@ __all__ = ["MemoryStore"]
 _Row = TypeVar("_Row")
 
 
-class MemoryStore(UserStore, PostStore, GraphStore, InteractionStore, Outbox, MemoryAuth, MemoryBulk):
+class MemoryStore(Store, MemoryAuth, MemoryBulk):
     """UserStore, PostStore, GraphStore, InteractionStore, Outbox, ClientStore, SessionStore and
     CodeStore in memory.
 

@@ -6,6 +6,7 @@ from typing import Self
 
 from redis.cluster import RedisCluster
 
+from ...ports.roles import Cache
 from ...settings import Settings
 from .client import Client, connect, translated
 from .content import RedisContent
@@ -17,7 +18,7 @@ from .timelines import RedisTimelines
 __all__ = ["RedisCache"]
 
 
-class RedisCache(RedisTimelines, RedisContent, RedisRateLimiter, RedisFailures):
+class RedisCache(RedisTimelines, RedisContent, RedisRateLimiter, RedisFailures, Cache):
     """TimelineCache, ContentCache, RateLimiter and FailureCounter on Redis.
 
     Thread-safe (redis-py pools connections). Every Redis error surfaces as

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
 from ... import blocking
-from ...events import Event
+from ...events import Event, from_record, to_record
 from ...ids import shard_of
 from ._errors import translate_errors
 from .schema import outbox, users
@@ -35,15 +35,39 @@ def scalars_of(queries: Sequence[sa.Executable]) -> Callable[[sa.Connection], li
 
 
 def outbox_row(event: Event, shard: int) -> dict[str, Any]:
-    """The outbox row of ``event``, a change on logical ``shard``."""
+    """The outbox row of ``event``, a change on logical ``shard``: the columns of its record,
+    with the schema version kept in the payload (see :func:`event_of_row`)."""
+    record = to_record(event)
+    payload = {**record["payload"], _VERSION_KEY: record["v"]}
     return {
         "id": event.id,
         "type": event.type,
         "key": event.key,
-        "payload": dict(event.payload),
+        "payload": payload,
         "created_at": event.created_at,
         "shard": shard,
     }
+
+
+_VERSION_KEY = "__v"
+"""Payload key of the schema version in an outbox row (rows written before versions have none: 1)."""
+
+
+def event_of_row(row: sa.Row[Any]) -> Event:
+    """The event of an outbox row, or Undecodable saying why not."""
+    m = row._mapping
+    payload = dict(m["payload"]) if isinstance(m["payload"], dict) else m["payload"]
+    version = payload.pop(_VERSION_KEY, 1) if isinstance(payload, dict) else 1
+    return from_record(
+        {
+            "id": m["id"],
+            "type": m["type"],
+            "v": version,
+            "key": m["key"],
+            "created_at": m["created_at"],
+            "payload": payload,
+        }
+    )
 
 
 class SqlBase:

@@ -18,9 +18,8 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from ...events import Event
 from ...ports import Outbox, Publish
-from ._base import SqlBase, chunks
+from ._base import SqlBase, chunks, event_of_row
 from .schema import outbox
 
 __all__ = ["SqlOutbox", "claim_query"]
@@ -28,11 +27,6 @@ __all__ = ["SqlOutbox", "claim_query"]
 
 def claim_query(limit: int) -> sa.Select[Any]:
     return sa.select(outbox).order_by(outbox.c.id).limit(limit).with_for_update(skip_locked=True)
-
-
-def _event_from_row(row: sa.Row[Any]) -> Event:
-    m = row._mapping
-    return Event(id=m["id"], type=m["type"], key=m["key"], payload=m["payload"], created_at=m["created_at"])
 
 
 class SqlOutbox(SqlBase, Outbox):
@@ -47,7 +41,7 @@ class SqlOutbox(SqlBase, Outbox):
         with self._write(db, "relay outbox") as conn:
             rows = conn.execute(claim_query(limit)).all()
             if rows:
-                publish([_event_from_row(row) for row in rows])
+                publish([event_of_row(row) for row in rows])
                 self._delete(conn, [row.id for row in rows])
         return len(rows)
 
@@ -56,7 +50,7 @@ class SqlOutbox(SqlBase, Outbox):
             with self._read(db, "relay outbox") as conn:
                 rows = conn.execute(sa.select(outbox).order_by(outbox.c.id).limit(limit)).all()
             if rows:
-                publish([_event_from_row(row) for row in rows])
+                publish([event_of_row(row) for row in rows])
                 with self._write(db, "relay outbox") as conn:
                     self._delete(conn, [row.id for row in rows])
         return len(rows)

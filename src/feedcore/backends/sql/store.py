@@ -6,6 +6,7 @@ import threading
 
 import sqlalchemy as sa
 
+from ...ports.roles import Store
 from ...settings import Settings
 from ._base import translate_errors
 from .auth import SqlAuth
@@ -22,7 +23,7 @@ from .users import SqlUsers
 __all__ = ["SqlStore"]
 
 
-class SqlStore(SqlUsers, SqlPosts, SqlGraph, SqlInteractions, SqlOutbox, SqlAuth, SqlBulk):
+class SqlStore(SqlUsers, SqlPosts, SqlGraph, SqlInteractions, SqlOutbox, SqlAuth, SqlBulk, Store):
     """UserStore, PostStore, GraphStore, InteractionStore, Outbox, ClientStore, SessionStore,
     CodeStore and BulkLoader over one or more databases.
 

@@ -1,0 +1,18 @@
+"""The ports each kind of backend URL provides, combined: what :class:`feedcore.Platform` takes."""
+
+from __future__ import annotations
+
+from .auth import ClientStore, CodeStore, SessionStore
+from .caches import ContentCache, FailureCounter, RateLimiter, TimelineCache
+from .stores import GraphStore, InteractionStore, Outbox, PostStore, UserStore
+
+__all__ = ["Cache", "Store"]
+
+
+class Store(UserStore, PostStore, GraphStore, InteractionStore, Outbox, ClientStore, SessionStore, CodeStore):
+    """A ``database_url`` backend: the system of record, its outbox, and the authorization
+    server's clients, sessions and codes (often also a :class:`~feedcore.ports.BulkLoader`)."""
+
+
+class Cache(TimelineCache, ContentCache, RateLimiter, FailureCounter):
+    """A ``cache_url`` backend: timelines, content, rate limits and sign-in failure counts."""
