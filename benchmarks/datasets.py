@@ -7,13 +7,12 @@ import random
 from typing import Any
 
 import attrs
-from feedctl.commands.operate import seed_network
 
 from feedcore import Platform
 from feedcore.ids import id_at, shard_of
 from feedcore.model import Post, User
 from feedcore.ports import Timeline
-from feedcore.seeding import NetworkSpec
+from feedcore.seeding import NetworkSpec, ProgressBars, load_network
 
 PULL_THRESHOLD = 1000
 HUBS = 20
@@ -55,7 +54,8 @@ def build(platform: Platform, users: int, readers_per_group: int, quiet: bool = 
         logical_shards=platform.settings.logical_shards,
         chunk_size=2000,
     )
-    report = seed_network(platform, spec, quiet=quiet)
+    with ProgressBars(disable=quiet) as bars:
+        report = load_network(platform, spec, progress=bars)
     ids = spec.user_ids()
     active = [ids[i] for i in range(users) if spec.is_active(i)]
     data = Data(spec, ids, active, zipf_picks(active, 200_000), seed_report=report)

@@ -1,4 +1,5 @@
-"""`feedctl bench --quick` runs every scenario end to end (CI); it asserts nothing about speed."""
+"""`python -m benchmarks --quick` (what `feedctl bench --quick` runs) runs every scenario end to
+end (CI); it asserts nothing about speed."""
 
 from __future__ import annotations
 
@@ -22,12 +23,12 @@ def test_bench_quick_writes_table_json_and_plot(tmp_path):
         unavailable("feedctl bench needs PostgreSQL on 127.0.0.1:5432 and Redis on 127.0.0.1:6379")
     if shutil.which("wrk") is None:
         unavailable("wrk is not installed (apt-get install wrk): http-feed needs it")
-    from feedctl.main import cli
+    from benchmarks.__main__ import main
 
     out = tmp_path / "latest.json"
     dsn = os.environ.get("FEEDCORE_TEST_POSTGRES_DSN", "host=127.0.0.1 port=5432 user=postgres dbname=postgres")
     env = {"FEEDCORE_BENCH_POSTGRES_DSN": dsn}
-    result = CliRunner().invoke(cli, ["bench", "--quick", "--out", str(out)], env=env, catch_exceptions=False)
+    result = CliRunner().invoke(main, ["--quick", "--out", str(out)], env=env, catch_exceptions=False)
     assert result.exit_code == 0, result.output
     assert "feed-read" in result.output and "ratio" in result.output
     report = json.loads(out.read_text())

@@ -79,8 +79,10 @@ def test_bucket_is_created_on_first_use_and_again_if_deleted(
 def test_migrate_is_idempotent(s3_media_factory: S3MediaFactory) -> None:
     store = s3_media_factory()
     store.migrate()
-    store.migrate()
+    put(store, "1/2.png")
+    store.migrate()  # the bucket exists: it is neither an error nor emptied
     store.check()
+    assert store.get("1/2.png") == (DATA, "image/png")
 
 
 def test_unreachable_endpoint_is_unavailable_quickly(aws_credentials: None) -> None:

@@ -9,7 +9,7 @@ import pytest
 from feedcore import Platform, Settings
 from feedcore.ids import shard_for_handle, shard_of
 from feedcore.ports import Timeline
-from feedcore.seeding import NetworkSpec
+from feedcore.seeding import NetworkSpec, load_network
 
 
 def small(**kw: object) -> NetworkSpec:
@@ -63,15 +63,15 @@ def test_small_networks_lower_the_hub_fraction():
 
 @pytest.mark.parametrize("database", ["memory://", "sqlite"])
 def test_seed_loads_idempotently_with_exact_counters_and_rebuilt_feeds(tmp_path, database):
-    from feedctl.commands.operate import seed_network
-
     url = database if database == "memory://" else f"sqlite:///{tmp_path / 'seed.db'}"
     settings = Settings(data_dir=str(tmp_path), database_url=url, logical_shards=4, pull_threshold=300)
     spec = small(users=1200, chunk_size=500)
     with Platform.open(settings) as platform:
         store = platform.bulk_loader()
-        first = seed_network(platform, spec, quiet=True)
-        again = seed_network(platform, spec, quiet=True)  # resumes: nothing new
+        stages: dict[str, tuple[int, int]] = {}
+        first = load_network(platform, spec, progress=lambda stage, done, total: stages.update({stage: (done, total)}))
+        assert stages == {"users": (1200, 1200), "graph+posts": (1200, 1200), "feeds": (first["active"],) * 2}
+        again = load_network(platform, spec)  # resumes: nothing new
         assert (first["follows"], first["posts"]) == (again["follows"], again["posts"])
         chunks = list(spec.iter_chunks())
         some = [u.id for u in chunks[0].users[:50]]

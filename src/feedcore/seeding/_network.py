@@ -29,8 +29,8 @@ from collections.abc import Iterator, Sequence
 
 import attrs
 
-from .ids import EPOCH_MS, SEQUENCE_BITS, SHARD_BITS, shard_for_handle, shard_of
-from .model import Post, User
+from ..ids import EPOCH_MS, SEQUENCE_BITS, SHARD_BITS, shard_for_handle, shard_of
+from ..model import Post, User
 
 __all__ = ["Chunk", "NetworkSpec", "home_feeds"]
 
