@@ -45,6 +45,7 @@ class RedisCache(RedisTimelines, RedisContent, RedisRateLimiter, RedisFailures, 
 
     def close(self) -> None:
         with translated("close"):
+            self._close_direct()
             if isinstance(self._client, RedisCluster):  # its close() leaves the nodes' pools connected
                 for node in self._client.get_nodes():  # type: ignore[no-untyped-call]
                     if node.redis_connection is not None:

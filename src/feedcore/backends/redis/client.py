@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+import weakref
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -10,7 +12,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 import redis
 import redis.cluster
 from redis.crc import key_slot
-from redis.exceptions import NoScriptError, RedisClusterException, RedisError
+from redis.exceptions import NoScriptError, RedisClusterException, RedisError, ResponseError
 
 from ...errors import ConfigurationError, Unavailable
 from .scripts import ALL, Script
@@ -59,10 +61,45 @@ def translated(what: str) -> Iterator[None]:
 
 
 class RedisConnection:
-    """What the port mixins share: the client, the key names and script calls."""
+    """What the port mixins share: the client, the key names and script calls.
+
+    Single commands on plain Redis go through :meth:`_command`: each thread keeps a connection
+    of its own and talks on it directly, skipping redis-py's per-call layers (pool checkout and
+    release, the retry wrapper, observability hooks), which cost more client CPU than the
+    command itself (a 20-key MGET: ~50 µs direct against ~140 µs through ``Redis.mget``).
+    Redis Cluster routes every command by its keys, so there the client's own methods serve.
+    """
 
     def __init__(self, client: Client) -> None:
         self._client = client
+        self._local = threading.local()
+        self._direct: weakref.WeakSet[redis.Connection] = weakref.WeakSet()  # a dead thread's goes
+        self._direct_lock = threading.Lock()
+
+    def _command(self, *args: Any) -> Any:
+        """One command and its reply (plain Redis: on this thread's own connection)."""
+        client = self._client
+        if isinstance(client, redis.cluster.RedisCluster):
+            return client.execute_command(*args)  # type: ignore[no-untyped-call]
+        conn: redis.Connection | None = getattr(self._local, "conn", None)
+        if conn is None:
+            pool = client.connection_pool
+            conn = self._local.conn = pool.connection_class(**pool.connection_kwargs)
+            with self._direct_lock:
+                self._direct.add(conn)
+        try:
+            conn.send_command(*args)
+            return conn.read_response()
+        except (RedisError, OSError) as exc:
+            if not isinstance(exc, ResponseError):  # the connection is in an unknown state
+                conn.disconnect()
+            raise
+
+    def _close_direct(self) -> None:
+        """Close every thread's own connection (they reconnect if used again)."""
+        with self._direct_lock:
+            for conn in list(self._direct):
+                conn.disconnect()  # type: ignore[no-untyped-call]
 
     def _load_scripts(self) -> None:
         for script in ALL:
@@ -71,10 +108,15 @@ class RedisConnection:
     def _call(self, script: Script, keys: Sequence[str], args: Sequence[Any]) -> Any:
         """One script call; loads the scripts once if the server lost them (restart, flush)."""
         try:
-            return self._client.evalsha(script.sha, len(keys), *keys, *args)
+            return self._evalsha(script, keys, args)
         except NoScriptError:
             self._load_scripts()
+            return self._evalsha(script, keys, args)
+
+    def _evalsha(self, script: Script, keys: Sequence[str], args: Sequence[Any]) -> Any:
+        if isinstance(self._client, redis.cluster.RedisCluster):  # routed by its keys
             return self._client.evalsha(script.sha, len(keys), *keys, *args)
+        return self._command("EVALSHA", script.sha, len(keys), *keys, *args)
 
     def _pipelined(self, build: Callable[[Any], None]) -> list[Any]:
         """Run the commands ``build`` queues in one pipeline (not a transaction).

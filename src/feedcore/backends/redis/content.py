@@ -30,7 +30,7 @@ class RedisContent(RedisConnection, ContentCache):
         keys = [self._keys.content(kind, i) for kind, i in pairs]
         with translated("content get"):
             client = self._client
-            values = client.mget_nonatomic(keys) if isinstance(client, RedisCluster) else client.mget(keys)
+            values = client.mget_nonatomic(keys) if isinstance(client, RedisCluster) else self._command("MGET", *keys)
         values = cast("list[bytes | None]", values)  # the client never decodes responses
         for (kind, i), value in zip(pairs, values, strict=True):
             if value is not None:
@@ -47,7 +47,7 @@ class RedisContent(RedisConnection, ContentCache):
         if len(values) == 1:  # a new post, say: a plain SET is cheaper than a pipeline
             ((id_, value),) = values.items()
             with translated("content set"):
-                self._client.set(self._keys.content(kind, id_), value, px=px)
+                self._command("SET", self._keys.content(kind, id_), value, "PX", px)
             return
 
         def build(pipe: Any) -> None:
