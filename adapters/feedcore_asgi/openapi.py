@@ -192,6 +192,7 @@ _ERRORS: dict[int, str] = {
     409: "Conflicts with existing state.",
     413: "Body larger than its limit.",
     415: "Media type not accepted, or the bytes are not of that type.",
+    416: "The byte range asked for is outside the object.",
     429: "Rate limited; see Retry-After.",
     503: "A backend is unavailable; retry later.",
 }
@@ -533,12 +534,12 @@ def _paths() -> JSON:
         },
         "/media/{key}": {
             "get": _op(
-                "Media bytes (for media stores without public URLs).",
+                "Media bytes (for media stores without public URLs): immutable, with an ETag and byte ranges.",
                 (200, None),
                 auth="none",
                 params=("key",),
                 rate_limited=False,
-                errors=(503,),
+                errors=(416, 503),
             )
         },
     }
@@ -555,8 +556,15 @@ def openapi_document() -> JSON:
                 optional: list[JSON] = [{}] if {} in op["security"] else []
                 op["security"] = [{"oauth2": [scope]}, {"bearer": []}, *optional]
                 op["responses"]["403"] = _error(403)
-    media_ok = paths["/media/{key}"]["get"]["responses"]["200"]
-    media_ok["content"] = {t: {"schema": {"type": "string", "format": "binary"}} for t in ACCEPTED_TYPES}
+    media = paths["/media/{key}"]["get"]
+    binary = {t: {"schema": {"type": "string", "format": "binary"}} for t in ACCEPTED_TYPES}
+    media["responses"]["200"]["content"] = binary
+    media["responses"]["206"] = {"description": "The byte range asked for (Range).", "content": binary}
+    media["responses"]["304"] = {"description": "Not modified: If-None-Match names the ETag."}
+    media["parameters"] += [
+        {"name": name, "in": "header", "required": False, "schema": {"type": "string"}}
+        for name in ("Range", "If-Range", "If-None-Match")
+    ]
     return {
         "openapi": "3.1.0",
         "info": {

@@ -8,16 +8,13 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from feedcore.errors import InvalidInput, NotFound
-
 from .endpoint import Call, endpoint
 from .errors import error_response
+from .media import media_response
 from .openapi import openapi_document
 from .runtime import blocking
 
 __all__ = ["ROUTES"]
-
-_IMMUTABLE = "public, max-age=31536000, immutable"
 
 
 async def healthz(request: Request) -> Response:
@@ -52,14 +49,7 @@ async def openapi(request: Request) -> Response:
 
 @endpoint(auth="none", limited=False)
 def media_bytes(call: Call) -> Response:
-    key = call.request.path_params["key"]
-    if not key or any(part in ("", ".", "..") for part in key.split("/")):
-        raise NotFound(f"no media {key[:80]}")
-    try:
-        data, content_type = call.platform.media.read(key)
-    except InvalidInput:  # a key the store refuses names nothing
-        raise NotFound(f"no media {key[:80]}") from None
-    return Response(data, media_type=content_type, headers={"Cache-Control": _IMMUTABLE})
+    return media_response(call.platform, call.request.path_params["key"], call.request.headers)
 
 
 ROUTES = [

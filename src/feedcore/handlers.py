@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import collections
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Protocol
 
 from .events import TOPICS, Event, FollowCreated, FollowRemoved, InteractionEvent, PostDeleted
@@ -67,18 +67,21 @@ class InteractionsHandler:
 
 
 class MediaHandler:
-    """Deletes the stored objects of deleted posts' media."""
+    """Deletes the stored objects of deleted posts' media, then has ``purge(key)`` tell the CDN
+    (:func:`feedcore.cdn.purge`)."""
 
     topics = ("posts",)
 
-    def __init__(self, posts: PostStore, media: MediaStore) -> None:
+    def __init__(self, posts: PostStore, media: MediaStore, purge: Callable[[str], None]) -> None:
         self._posts = posts
         self._media = media
+        self._purge = purge
 
     def __call__(self, events: Sequence[Event]) -> None:
         ids = [mid for e in events if isinstance(e, PostDeleted) for mid in e.media_ids]
         for media in self._posts.get_media(ids).values():
             self._media.delete(media.key)
+            self._purge(media.key)
 
 
 class AnalyticsHandler:

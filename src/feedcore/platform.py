@@ -6,6 +6,7 @@ worker, ``feedctl`` and the tests all go through it, tests with overrides.
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import secrets
@@ -17,6 +18,7 @@ from types import TracebackType
 from typing import Any, TypeVar
 
 from .backends import open_backend
+from .cdn import purge
 from .consumers import Consumer, Relay
 from .dispatch import Dispatcher
 from .errors import ConfigurationError
@@ -112,7 +114,7 @@ class Platform:
             "graph": GraphHandler(store),
             "fanout": FanoutHandler(store, store, store, cache, self._stats, clock, hydrator, settings),
             "interactions": InteractionsHandler(store, hydrator),
-            "media": MediaHandler(store, media),
+            "media": MediaHandler(store, media, functools.partial(purge, settings)),
             "analytics": AnalyticsHandler(),
         }
         self.relay = Relay(store, bus, settings.relay_batch)

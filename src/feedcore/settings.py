@@ -66,6 +66,11 @@ class Settings:
     media_url: str | None = None
     media_base_url: str | None = None
     """Public base URL media URLs start with (a CDN); None lets the backend decide."""
+    media_purge_url: str | None = None
+    """CDN purge hook: a URL template, ``{key}`` standing for the object key, requested when a
+    deleted post's media object is deleted (see :mod:`feedcore.cdn`). None: no purge."""
+    media_purge_method: str = "PURGE"
+    """The HTTP method of purge requests (``PURGE`` for Varnish or Fastly, ``GET`` for nginx)."""
     namespace: str = "feedcore"
     """Prefix for Redis keys, Kafka topics and object keys, so platforms can share servers."""
 

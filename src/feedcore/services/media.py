@@ -69,8 +69,9 @@ class MediaService:
         if self._users.get_user(user_id) is None:
             raise NotFound(f"no user {user_id}")
         media_id = self._recorder.new_id(shard_of(user_id))
-        key = f"{user_id}/{media_id}{ACCEPTED_TYPES[content_type]}"
         checksum = hashlib.sha256(data).hexdigest()
+        # content-addressed and never reused: the URL names these bytes forever (CDN-cacheable)
+        key = f"{user_id}/{media_id}-{checksum}{ACCEPTED_TYPES[content_type]}"
         self._media.put(key, data, content_type, checksum)
         media = Media(
             id=media_id,

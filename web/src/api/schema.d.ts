@@ -4075,11 +4075,15 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Media bytes (for media stores without public URLs). */
+        /** Media bytes (for media stores without public URLs): immutable, with an ETag and byte ranges. */
         get: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    Range?: string;
+                    "If-Range"?: string;
+                    "If-None-Match"?: string;
+                };
                 path: {
                     key: string;
                 };
@@ -4107,8 +4111,44 @@ export interface paths {
                         "video/webm": string;
                     };
                 };
+                /** @description The byte range asked for (Range). */
+                206: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "image/png": string;
+                        "image/jpeg": string;
+                        "image/gif": string;
+                        "image/webp": string;
+                        "video/mp4": string;
+                        "video/webm": string;
+                    };
+                };
+                /** @description Not modified: If-None-Match names the ETag. */
+                304: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
                 /** @description No such resource. */
                 404: {
+                    headers: {
+                        /** @description Requests allowed per period. */
+                        "RateLimit-Limit"?: number;
+                        /** @description Requests left in this period. */
+                        "RateLimit-Remaining"?: number;
+                        /** @description Seconds until the limit resets. */
+                        "RateLimit-Reset"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The byte range asked for is outside the object. */
+                416: {
                     headers: {
                         /** @description Requests allowed per period. */
                         "RateLimit-Limit"?: number;
