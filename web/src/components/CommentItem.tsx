@@ -3,7 +3,7 @@ import { Link } from "wouter";
 import { type Comment, type User, deleteComment, getUser } from "../api/client";
 import { ago } from "../lib/time";
 import { Avatar } from "./Avatar";
-import { describe } from "./Notice";
+import { InlineError } from "./Notice";
 
 interface Props {
   comment: Comment;
@@ -54,11 +54,7 @@ export function CommentItem({ comment, deletable, onDelete }: Props) {
             Delete comment
           </button>
         )}
-        {error !== null && (
-          <p className="inline-error" role="alert">
-            {describe(error)}
-          </p>
-        )}
+        <InlineError error={error} />
       </div>
     </li>
   );

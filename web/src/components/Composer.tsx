@@ -7,7 +7,7 @@ import {
   createPost,
   uploadMedia,
 } from "../api/client";
-import { describe } from "./Notice";
+import { describe, InlineError } from "./Notice";
 import { TextBox } from "./TextBox";
 
 interface Attachment {
@@ -125,11 +125,7 @@ export function Composer({ onPosted }: { onPosted: (post: Post) => void }) {
           />
         </div>
       </TextBox>
-      {error !== null && (
-        <p className="inline-error" role="alert">
-          {describe(error)}
-        </p>
-      )}
+      <InlineError error={error} />
     </section>
   );
 }

@@ -21,9 +21,27 @@ export function useSentinel(onVisible: () => void) {
   return ref;
 }
 
+/** The end of a paged list: loading, an error with a retry, a "Load more" button (also for
+ * keyboards), and the sentinel that loads the next page as it scrolls into view. */
+export function PageEnd<T>({ list, what }: { list: Paged<T>; what: string }) {
+  const sentinel = useSentinel(list.more);
+  const { items, loading, error, done } = list;
+  return (
+    <>
+      {loading && <Loading what={`Loading ${items.length ? "more " : ""}${what}`} />}
+      {error !== null && <ErrorNotice error={error} retry={items.length ? list.more : list.reload} />}
+      {!loading && !error && !done && items.length > 0 && (
+        <button type="button" className="more" onClick={list.more}>
+          Load more {what}
+        </button>
+      )}
+      <div ref={sentinel} aria-hidden="true" />
+    </>
+  );
+}
+
 /** Posts of a paged feed, loading the next page as the end scrolls into view. */
 export function FeedList({ feed, empty, label }: { feed: Paged<FeedItem>; empty: React.ReactNode; label: string }) {
-  const sentinel = useSentinel(feed.more);
   const { items, loading, error, done } = feed;
   return (
     <section aria-label={label} aria-busy={loading}>
@@ -38,15 +56,8 @@ export function FeedList({ feed, empty, label }: { feed: Paged<FeedItem>; empty:
           />
         ))}
       </div>
-      {loading && <Loading what={items.length ? "Loading more posts" : "Loading posts"} />}
-      {error !== null && <ErrorNotice error={error} retry={items.length ? feed.more : feed.reload} />}
-      {!loading && !error && !done && items.length > 0 && (
-        <button type="button" className="more" onClick={feed.more}>
-          Load more posts
-        </button>
-      )}
       {done && items.length > 0 && <p className="notice end">You're all caught up.</p>}
-      <div ref={sentinel} aria-hidden="true" />
+      <PageEnd list={feed} what="posts" />
     </section>
   );
 }

@@ -1,6 +1,6 @@
 import { useEffect, useState } from "react";
 import { follow, isFollowing, unfollow } from "../api/client";
-import { describe } from "./Notice";
+import { InlineError } from "./Notice";
 
 /** Follow / unfollow `userId`, optimistic; `onChange(+1 | -1)` adjusts the shown follower count. */
 export function FollowButton({ userId, handle, onChange }: { userId: string; handle: string; onChange: (delta: 1 | -1) => void }) {
@@ -48,11 +48,7 @@ export function FollowButton({ userId, handle, onChange }: { userId: string; han
       >
         {following === null ? "…" : following ? `Unfollow @${handle}` : `Follow @${handle}`}
       </button>
-      {error !== null && (
-        <p className="inline-error" role="alert">
-          {describe(error)}
-        </p>
-      )}
+      <InlineError error={error} />
     </>
   );
 }

@@ -55,3 +55,13 @@ export function ErrorNotice({ error, retry }: { error: unknown; retry?: () => vo
     </div>
   );
 }
+
+/** A failed action's reason, next to the control that failed (nothing when `error` is null). */
+export function InlineError({ error }: { error: unknown }) {
+  if (error === null || error === undefined) return null;
+  return (
+    <p className="inline-error" role="alert">
+      {describe(error)}
+    </p>
+  );
+}

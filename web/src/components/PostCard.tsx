@@ -13,7 +13,7 @@ import { useStore } from "../lib/store";
 import { ago } from "../lib/time";
 import { Avatar } from "./Avatar";
 import { Icon } from "./Icon";
-import { describe } from "./Notice";
+import { InlineError } from "./Notice";
 import { TextBox } from "./TextBox";
 
 interface Props {
@@ -166,11 +166,7 @@ export function PostCard({ item, standalone = false, onChange, onDelete }: Props
           </span>
         )}
       </footer>
-      {error !== null && (
-        <p className="inline-error" role="alert">
-          {describe(error)}
-        </p>
-      )}
+      <InlineError error={error} />
     </article>
   );
 }

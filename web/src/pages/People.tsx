@@ -1,7 +1,7 @@
 import { Link } from "wouter";
 import { type User, followers, following } from "../api/client";
 import { Avatar } from "../components/Avatar";
-import { useSentinel } from "../components/FeedList";
+import { PageEnd } from "../components/FeedList";
 import { Empty, ErrorNotice, Loading } from "../components/Notice";
 import { usePaged } from "../lib/paged";
 import { ProfileHeader, useUser } from "./Profile";
@@ -10,7 +10,6 @@ import { ProfileHeader, useUser } from "./Profile";
 export function People({ handle, which }: { handle: string; which: "followers" | "following" }) {
   const { user, error, retry, setUser } = useUser(handle);
   const list = usePaged<User>((cursor) => (which === "followers" ? followers : following)(handle, cursor), `${handle}/${which}`);
-  const sentinel = useSentinel(list.more);
   if (error) return <ErrorNotice error={error} retry={retry} />;
   if (!user) return <Loading what="Loading profile" />;
   const title = which === "followers" ? `Followers of @${handle}` : `Followed by @${handle}`;
@@ -32,9 +31,7 @@ export function People({ handle, which }: { handle: string; which: "followers" |
             </li>
           ))}
         </ul>
-        {list.loading && <Loading />}
-        {list.error !== null && <ErrorNotice error={list.error} retry={list.items.length ? list.more : list.reload} />}
-        <div ref={sentinel} aria-hidden="true" />
+        <PageEnd list={list} what="people" />
       </section>
     </>
   );

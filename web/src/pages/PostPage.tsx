@@ -10,8 +10,8 @@ import {
   session,
 } from "../api/client";
 import { CommentItem } from "../components/CommentItem";
-import { useSentinel } from "../components/FeedList";
-import { Empty, ErrorNotice, Loading, describe } from "../components/Notice";
+import { PageEnd } from "../components/FeedList";
+import { Empty, ErrorNotice, Loading, InlineError } from "../components/Notice";
 import { PostCard } from "../components/PostCard";
 import { TextBox } from "../components/TextBox";
 import { usePaged } from "../lib/paged";
@@ -35,7 +35,6 @@ export function PostPage({ id }: { id: string }) {
   const [commentError, setCommentError] = useState<unknown>(null);
   const [round, setRound] = useState(0);
   const list = usePaged((cursor) => loadComments(id, cursor), id);
-  const sentinel = useSentinel(list.more);
 
   useEffect(() => {
     let live = true;
@@ -76,11 +75,7 @@ export function PostPage({ id }: { id: string }) {
         {me && (
           <TextBox key={round} label="Write a comment" placeholder="Write a comment" max={MAX_COMMENT_LENGTH} submitLabel="Comment" busy={busy} onSubmit={comment} />
         )}
-        {commentError !== null && (
-          <p className="inline-error" role="alert">
-            {describe(commentError)}
-          </p>
-        )}
+        <InlineError error={commentError} />
         {list.items.length === 0 && !list.loading && !list.error && <Empty>No comments yet.</Empty>}
         <ul className="comment-list">
           {list.items.map((c) => (
@@ -95,9 +90,7 @@ export function PostPage({ id }: { id: string }) {
             />
           ))}
         </ul>
-        {list.loading && <Loading what="Loading comments" />}
-        {list.error !== null && <ErrorNotice error={list.error} retry={list.items.length ? list.more : list.reload} />}
-        <div ref={sentinel} aria-hidden="true" />
+        <PageEnd list={list} what="comments" />
       </section>
     </>
   );
