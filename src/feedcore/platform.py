@@ -234,8 +234,10 @@ class Platform:
         return self._stats.gauges()
 
     def open_circuits(self) -> dict[str, bool]:
-        """Whether each guarded backend's circuit breaker is open, by name (``cache``, ``store``)."""
-        return {b.name: b.is_open for b in (self._cache_breaker, self._store_breaker)}
+        """Whether each circuit breaker is open, by name: ``cache``, ``store``, and those the
+        backends keep themselves (``replica <url>`` for each read replica)."""
+        own = {b.name: b.is_open for b in (self._cache_breaker, self._store_breaker)}
+        return own | {name: is_open for b in self._unique_backends() for name, is_open in b.circuits().items()}
 
     def new_id(self, shard: int) -> int:
         """A fresh time-ordered id on logical ``shard``, from this platform's one generator."""

@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 
+from feedcore import Platform, Settings
 from feedcore.backends.sql import SqlStore
 from tests.fixtures.pgservers import Replicated
+from tests.fixtures.platforms import TEST_SETTINGS
 from tests.fixtures.services import free_port, wait_for
 from tests.fixtures.stores import LOGICAL_SHARDS, StoreKit
 
@@ -96,6 +99,7 @@ def test_a_stopped_standby_is_skipped_and_reads_keep_working(replicated_store: S
     assert store.posts_by_authors([author.id], None, 10) == [post.id]
     [status] = store.replica_status()
     assert (status.served, status.skipped, status.available) == (0, 1, False)
+    assert store.circuits() == {f"replica {status.url}": True}  # exported as feedcore_circuit_open
     store.check()  # ready: reads do without the replica
 
 
@@ -129,3 +133,25 @@ def test_with_the_primary_down_the_standby_serves_what_it_has(
         pg_replicated.primary.start()
     [status] = store.replica_status()
     assert (status.served, status.skipped) == (1, 0)
+
+
+def test_the_platform_reports_each_replica_breaker(pg_replicated: Replicated, tmp_path: Path):
+    pg_replicated.empty()
+    dead = f"postgresql+psycopg://postgres@127.0.0.1:{free_port()}/postgres"
+    replicas = f"{pg_replicated.standby.url()}|{dead}"
+    settings = Settings(
+        **TEST_SETTINGS,
+        data_dir=str(tmp_path),
+        database_url=pg_replicated.primary.url(),
+        database_replica_urls=replicas,
+        database_replica_max_lag=10.0,
+        database_replica_retry=60.0,
+    )
+    with Platform.open(settings, migrate=False) as platform:
+        alice = platform.users.register("alice", "correct horse battery")
+        for _ in range(2):  # the turn passes to the unreachable replica once
+            assert platform.graph.followers(alice.id).items == []
+        circuits = platform.open_circuits()
+    assert circuits == {"cache": False, "store": False, f"replica {pg_replicated.standby.url()}": False} | {
+        f"replica {dead}": True
+    }

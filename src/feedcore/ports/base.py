@@ -16,5 +16,10 @@ class Backend(abc.ABC):
     def check(self) -> None:
         """Raise :class:`feedcore.errors.Unavailable` unless the backend answers now."""
 
+    def circuits(self) -> dict[str, bool]:
+        """The circuit breakers the backend keeps itself (one per read replica, say), by name:
+        True while open. None by default."""
+        return {}
+
     def close(self) -> None:
         """Release connections, files and threads. Idempotent."""

@@ -87,6 +87,10 @@ class SqlStore(SqlUsers, SqlPosts, SqlGraph, SqlInteractions, SqlOutbox, SqlAuth
             with translate_errors("check"), engine.connect() as conn:
                 conn.execute(sa.text("SELECT 1"))
 
+    def circuits(self) -> dict[str, bool]:
+        """Each replica's breaker, ``replica <url>``: True while reads skip it."""
+        return {f"replica {status.url}": not status.available for status in self.replica_status()}
+
     def replica_status(self) -> list[ReplicaStatus]:
         """Each replica's reads served and skipped so far, and whether reads use it now."""
         return [status for group in self._shards.replicas for status in group.status()]
