@@ -22,7 +22,7 @@ import pytest
 from feedcore.backends.kafka import KafkaBus
 from feedcore.consumers import Consumer
 from feedcore.errors import Unavailable
-from feedcore.events import Event
+from feedcore.events import Event, PostCreated
 from feedcore.settings import Settings
 from tests.fixtures.buses import Tansu
 
@@ -70,7 +70,7 @@ class Collect:
 
 
 def events(ids: range) -> list[Event]:
-    return [Event(id=i, type="post.created", key=i, payload={}, created_at=1.0) for i in ids]
+    return [PostCreated(i, 1.0, post_id=i, author_id=i) for i in ids]
 
 
 def within(seconds: float, step: Callable[[], bool]) -> float:
