@@ -77,7 +77,9 @@ def open_backend(role: Role, url: str, settings: Settings) -> Backend:
         raise ConfigurationError(f"no {role} backend for {url!r}; known schemes: {known}") from None
     module_name, _, class_name = path.partition(":")
     try:
-        module = importlib.import_module(module_name)
+        # the driver may be imported by the module, or only when the backend is built (SQLAlchemy
+        # loads psycopg when it makes the engine)
+        backend: object = getattr(importlib.import_module(module_name), class_name).from_url(url, settings)
     except ImportError as exc:
         if extra is None or (exc.name or "").startswith("feedcore"):
             raise
@@ -85,7 +87,6 @@ def open_backend(role: Role, url: str, settings: Settings) -> Backend:
             f"the {scheme}:// {role} backend needs a driver that is not installed ({exc.name}); "
             f"install it with: pip install 'feedcore[{extra}]'"
         ) from exc
-    backend: object = getattr(module, class_name).from_url(url, settings)
     if not isinstance(backend, _PORTS[role]):
         raise ConfigurationError(f"{path} is not a {_PORTS[role].__name__}, so it cannot be the {role}")
     return backend

@@ -50,6 +50,7 @@ from ..errors import ConfigurationError, InvalidInput, Unavailable
 from ..events import DEAD_LETTER_TOPIC, TOPICS, Event, decode, encode
 from ..ports.bus import EventBus, Subscription
 from ..settings import Settings
+from ._explain import explain, fixes
 
 with warnings.catch_warnings():
     # kafka-python 3.0 loads its protocol schemas with importlib.resources.read_text, which
@@ -73,6 +74,13 @@ _REBALANCING = (
     kafka_errors.IllegalGenerationError,
     kafka_errors.UnknownMemberIdError,
 )
+_FIXES = fixes(
+    (
+        "Unable to bootstrap|NoBrokersAvailable|ECONNREFUSED|Connection refused|NodeNotReady",
+        "is the broker running and reachable there? Check host and port in the bus URL (bus_url, FEEDCORE_BUS_URL)",
+    ),
+    ("SASL|Authentication|Authorization", "check the broker's credentials and ACLs for this client"),
+)
 _IDEMPOTENCE = {"auto": None, "true": True, "1": True, "yes": True, "false": False, "0": False, "no": False}
 
 
@@ -81,7 +89,7 @@ def _guard(what: str, fn: Callable[[], T]) -> T:
     try:
         return fn()
     except kafka_errors.KafkaError as exc:
-        raise Unavailable(f"kafka: {what} failed: {exc}") from exc
+        raise Unavailable(f"kafka: {what} failed: {explain(exc, _FIXES)}") from exc
 
 
 class _ConnectionManager(KafkaConnectionManager):  # type: ignore[misc]  # kafka-python is untyped
@@ -150,7 +158,7 @@ def _connect(what: str, cls: Callable[..., T], **config: Any) -> T:
                 log.debug("kafka client cleanup failed", exc_info=True)
         if isinstance(exc, kafka_errors.KafkaConfigurationError):
             raise ConfigurationError(f"kafka: {what}: {exc}") from exc
-        raise Unavailable(f"kafka: {what} failed: {exc}") from exc
+        raise Unavailable(f"kafka: {what} failed: {explain(exc, _FIXES)}") from exc
 
 
 class KafkaBus(EventBus):

@@ -41,12 +41,23 @@ from botocore.exceptions import (  # type: ignore[import-untyped]
 from ..errors import ConfigurationError, InvalidInput, NotFound, TooLarge, Unavailable
 from ..ports.media import MediaStore
 from ..settings import Settings
+from ._explain import explain, fixes
 from .memory.media import validate_key, validate_put
 
 __all__ = ["S3MediaStore"]
 
 _MISSING_KEY = {"NoSuchKey", "404", "NotFound"}
 _MISSING_BUCKET = {"NoSuchBucket"}
+_URL = "the media URL (media_url, FEEDCORE_MEDIA_URL)"
+_FIXES = fixes(
+    ("Could not connect to the endpoint|Connection refused", f"is the S3 endpoint up? Check endpoint_url in {_URL}"),
+    ("NoSuchBucket", f"create the bucket (feedctl init) or fix its name in {_URL}"),
+    (
+        "AccessDenied|InvalidAccessKeyId|SignatureDoesNotMatch|Forbidden",
+        "check the AWS credentials (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY or AWS_PROFILE) and the bucket's policy",
+    ),
+    ("credentials", "set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE"),
+)
 _CALLERS_FAULT = {
     "BadDigest",
     "InvalidDigest",
@@ -250,8 +261,8 @@ def _translated(what: str) -> Iterator[None]:
             raise TooLarge(f"S3 {what}: object too large") from exc
         if code in _CALLERS_FAULT:
             raise InvalidInput(f"S3 {what} rejected ({code}): {exc}") from exc
-        raise Unavailable(f"S3 {what} failed ({code or 'error'}): {exc}") from exc
+        raise Unavailable(f"S3 {what} failed ({code or 'error'}): {explain(exc, _FIXES)}") from exc
     except (NoCredentialsError, PartialCredentialsError) as exc:
-        raise ConfigurationError(f"S3 {what}: no usable AWS credentials in the environment ({exc})") from exc
+        raise ConfigurationError(f"S3 {what}: no usable AWS credentials: {explain(exc, _FIXES)}") from exc
     except BotoCoreError as exc:
-        raise Unavailable(f"S3 {what} failed: {exc}") from exc
+        raise Unavailable(f"S3 {what} failed: {explain(exc, _FIXES)}") from exc

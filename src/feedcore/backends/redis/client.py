@@ -15,9 +15,22 @@ from redis.crc import key_slot
 from redis.exceptions import NoScriptError, RedisClusterException, RedisError, ResponseError
 
 from ...errors import ConfigurationError, Unavailable
+from .._explain import explain, fixes
 from .scripts import ALL, Script
 
 __all__ = ["RedisConnection", "connect", "translated"]
+
+_URL = "the cache URL (cache_url, FEEDCORE_CACHE_URL)"
+_FIXES = fixes(
+    ("Connection refused", f"is redis-server running and listening there? Check host and port in {_URL}"),
+    (
+        "NOAUTH|WRONGPASS|invalid password|invalid username-password|AUTH",
+        f"set the password in {_URL}: redis://:PASSWORD@host:6379/0",
+    ),
+    ("DB index is out of range", f"the database number in {_URL} is above the server's 'databases' setting"),
+    ("Name or service not known|nodename nor servname|getaddrinfo", f"check the host name in {_URL}"),
+    ("Timeout", f"is the host reachable? (socket_connect_timeout=SECONDS in {_URL})"),
+)
 
 Client = redis.Redis | redis.cluster.RedisCluster
 
@@ -48,7 +61,7 @@ def connect(url: str) -> Client:
     except (ValueError, TypeError) as exc:
         raise ConfigurationError(f"bad Redis URL {url!r}: {exc}") from exc
     except (RedisError, RedisClusterException) as exc:
-        raise Unavailable(f"cannot reach Redis at {parts.hostname}:{parts.port}: {exc}") from exc
+        raise Unavailable(f"cannot reach Redis at {parts.hostname}:{parts.port}: {explain(exc, _FIXES)}") from exc
 
 
 @contextmanager
@@ -57,7 +70,7 @@ def translated(what: str) -> Iterator[None]:
     try:
         yield
     except (RedisError, RedisClusterException) as exc:
-        raise Unavailable(f"redis {what} failed: {exc}") from exc
+        raise Unavailable(f"redis {what} failed: {explain(exc, _FIXES)}") from exc
 
 
 class RedisConnection:

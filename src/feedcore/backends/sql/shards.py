@@ -100,7 +100,14 @@ def _sqlite_engine(url: URL, pool_size: int) -> sa.Engine:
     if database in ("", ":memory:"):
         engine = sa.create_engine(url, poolclass=StaticPool, connect_args={"check_same_thread": False})
     else:
-        Path(database).expanduser().absolute().parent.mkdir(parents=True, exist_ok=True)
+        directory = Path(database).expanduser().absolute().parent
+        try:
+            directory.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise ConfigurationError(
+                f"cannot create {str(directory)!r} for the SQLite database: {exc.strerror or exc}; "
+                "check data_dir (FEEDCORE_DATA_DIR) or the sqlite:// path in FEEDCORE_DATABASE_URL"
+            ) from exc
         engine = sa.create_engine(
             url,
             pool_size=pool_size,
