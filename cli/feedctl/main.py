@@ -1,7 +1,7 @@
 """feedctl: operate a feedcore platform from the shell.
 
 Every command opens the platform from ``FEEDCORE_*`` variables (see README), so with nothing
-set it works on the embedded default under ./feedcore-data.
+set it works on the embedded default under ./feedcore-data; only init, serve and seed create it.
 """
 
 from __future__ import annotations
@@ -20,7 +20,8 @@ def cli() -> None:
 
     Backends come from FEEDCORE_* environment variables (FEEDCORE_DATABASE_URL, FEEDCORE_CACHE_URL,
     FEEDCORE_BUS_URL, FEEDCORE_MEDIA_URL, ...); with none set, the embedded default under
-    ./feedcore-data is used (SQLite, in-process cache and bus, local media directory).
+    ./feedcore-data is used (SQLite, in-process cache and bus, local media directory), which only
+    init, serve and seed create.
     """
 
 

@@ -11,7 +11,8 @@ import attrs
 import click
 from tqdm import tqdm
 
-from feedcore import Platform, User
+from feedcore import Platform, Settings, User
+from feedcore.backends import scheme_of
 
 from ..options import emit, json_option, open_platform, table
 from .setup import FEED_HEADERS, feed_rows
@@ -87,9 +88,18 @@ def feed_show(handle: str, limit: int, as_json: bool) -> None:
 @click.option("--all", "all_users", is_flag=True, help="Every user, in pages, with a progress bar.")
 @json_option
 def feed_rebuild(handles: tuple[str, ...], all_users: bool, as_json: bool) -> None:
-    """Rebuild the cached home feeds of HANDLES (or --all users) from the store."""
+    """Rebuild the cached home feeds of HANDLES (or --all users) from the store.
+
+    Needs a shared cache (FEEDCORE_CACHE_URL=redis://...): with the in-process cache, a rebuild
+    would fill only this command's own cache, which ends with it."""
     if all_users == bool(handles):
         raise click.UsageError("name the handles to rebuild, or --all (not both)")
+    if scheme_of(Settings.from_env().cache_url) == "memory":
+        raise click.UsageError(
+            "the cache is in-process (memory://): a rebuild here would fill only this command's own cache "
+            "and change nothing for other processes (`feedctl serve` rebuilds a feed it lacks on its next "
+            "read). Set FEEDCORE_CACHE_URL to the shared cache (redis://...) to rebuild feeds there"
+        )
     with open_platform() as platform:
         if all_users:
             ids: Iterable[int] = platform.users.ids()

@@ -53,7 +53,7 @@ def seed(
     Idempotent: running it again with the same options skips what exists and resumes an
     interrupted load. Writes no events; run it on a quiet platform.
     """
-    with open_platform() as platform:
+    with open_platform(create=True) as platform:
         spec = NetworkSpec(
             users=n_users,
             seed=seed,

@@ -66,7 +66,7 @@ def serve(host: str, port: int, workers: int, log_level: str, access_log: bool) 
             "--workers > 1 needs a shared cache (set FEEDCORE_CACHE_URL=redis://...); "
             "with the in-process cache each process would have its own sessions"
         )
-    with open_platform() as platform:  # create or upgrade schemas once, and fail early on bad settings
+    with open_platform(create=True) as platform:  # create or upgrade schemas once, and fail early on bad settings
         not_ok = {role: status for role, status in platform.check().items() if status != "ok"}
     if not_ok:
         click.echo(f"warning: not ready yet: {not_ok}", err=True)

@@ -16,7 +16,7 @@ __all__ = ["COMMANDS"]
 @click.command()
 def init() -> None:
     """Create the schema (and topics, buckets) of the configured platform, or upgrade it."""
-    with open_platform() as platform:
+    with open_platform(create=True) as platform:
         platform.migrate()
         click.echo(f"ready: {', '.join(f'{k} {v}' for k, v in platform.check().items())}")
 
