@@ -28,8 +28,8 @@ from tests.fixtures.buses import Tansu
 
 pytestmark = [pytest.mark.integration, pytest.mark.filterwarnings("ignore::ResourceWarning")]
 
-HEAL_WITHIN = 15.0
-"""Seconds a healed bus may take after the broker is back (session timeout 3 s, rejoin limit 6 s)."""
+HEAL_WITHIN = 20.0
+"""Seconds a healed bus may take after the broker is back (session timeout 3 s, rejoin limit 11 s)."""
 
 
 @pytest.fixture(autouse=True)

@@ -29,7 +29,7 @@ def test_defaults() -> None:
     bus = KafkaBus.from_url("kafka://localhost:9092", Settings())
     assert (bus.partitions, bus.replication, bus.idempotence) == (6, -1, None)
     # a killed member's partitions move after 6 s (the broker minimum by default), not 10
-    assert (bus.session_timeout_ms, bus.heartbeat_interval_ms, bus.rejoin_timeout_ms) == (6000, 1500, 12000)
+    assert (bus.session_timeout_ms, bus.heartbeat_interval_ms, bus.rejoin_timeout_ms) == (6000, 1500, 17000)
     assert bus.instance_id is None
     assert bus.topic_name("graph") == "feedcore.graph"
 

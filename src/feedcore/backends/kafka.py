@@ -10,7 +10,8 @@ URL query (all optional)::
     session_timeout_ms=6000   consumer group session timeout: a member that stops heart-beating
                               (a killed worker) loses its partitions after this long
     heartbeat_interval_ms=1500
-    rejoin_timeout_ms=        a member out of a stable group this long is replaced (default: 2 session timeouts)
+    rejoin_timeout_ms=        a member out of a stable group this long is replaced (default: 2 session
+                              timeouts + 5 s: a join waits for the members it expires)
     instance_id=NAME          static group membership (KIP-345): a worker restarted with the same
                               NAME takes its partitions back at once, without a rebalance; give
                               each worker process its own NAME, stable across its restarts
@@ -193,7 +194,7 @@ class KafkaBus(EventBus):
         self.idempotence = idempotence
         self.session_timeout_ms = session_timeout_ms
         self.heartbeat_interval_ms = heartbeat_interval_ms
-        self.rejoin_timeout_ms = rejoin_timeout_ms or 2 * session_timeout_ms
+        self.rejoin_timeout_ms = rejoin_timeout_ms or 2 * session_timeout_ms + 5_000
         self.instance_id = instance_id
         self.client_id = client_id
         self._lock = threading.Lock()
