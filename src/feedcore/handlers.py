@@ -63,7 +63,7 @@ class InteractionsHandler:
         post_ids = list(dict.fromkeys(e.post_id for e in events if isinstance(e, InteractionEvent)))
         if post_ids:
             self._posts.recount_interactions(post_ids)
-            self._hydrator.forget_posts(post_ids)
+            self._hydrator.refresh_posts(post_ids)
 
 
 class MediaHandler:

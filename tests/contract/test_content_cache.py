@@ -55,3 +55,14 @@ def test_get_groups_reads_several_kinds_at_once(cache):
         "none": {},
     }
     assert cache.get_groups({}) == {}
+
+
+def test_add_many_keeps_what_is_cached(cache):
+    cache.set_many("post", {1: b"newer"}, TTL)
+    cache.add_many("post", {1: b"older", 2: b"filled"}, TTL)
+    cache.add_many("post", {3: b"one"}, TTL)
+    cache.add_many("post", {}, TTL)
+    assert cache.get_many("post", [1, 2, 3]) == {1: b"newer", 2: b"filled", 3: b"one"}
+    cache.delete_many("post", [1])
+    cache.add_many("post", {1: b"refilled"}, TTL)
+    assert cache.get_many("post", [1]) == {1: b"refilled"}

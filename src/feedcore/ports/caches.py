@@ -119,6 +119,11 @@ class ContentCache(Backend):
         """Cache ``values`` with ``ttl``."""
 
     @abc.abstractmethod
+    def add_many(self, kind: str, values: Mapping[int, bytes], ttl: float) -> None:
+        """Cache each of ``values`` that is not cached already, with ``ttl``: a fill from a store
+        read must not overwrite what a change wrote after that read."""
+
+    @abc.abstractmethod
     def delete_many(self, kind: str, ids: Iterable[int]) -> None:
         """Invalidate ``ids``."""
 

@@ -3,6 +3,11 @@
 A feed page is hydrated in two cache round trips: posts and the viewer's like flags together
 (one multi-kind read), then the authors' cards, usually from this process's near cache (no round
 trip). Misses go to the store and are written back.
+
+A fill from the store only *adds* (it never overwrites a cached value), and a change *writes*
+what it changed (the value as the store now holds it, or a tombstone for one that is gone)
+instead of deleting it: so a reader that read the store before a change and fills after it
+cannot put the old value back (a like count undone, an edit reverted, a deleted post alive).
 """
 
 from __future__ import annotations
@@ -25,6 +30,8 @@ T = TypeVar("T")
 
 LIKED_TTL = 600.0
 """Seconds a viewer's like flag stays cached (bounded: one key per viewer and post seen)."""
+_GONE = b""
+"""A cached tombstone: the value is gone (a deleted post); readers take it as absent."""
 
 
 @attrs.define
@@ -99,15 +106,18 @@ class Hydrator:
                 items.append(FeedItem(post, author, post.like_count, post.comment_count, pid in liked))
         return items
 
-    def forget_like(self, viewer_id: int, post_id: int) -> None:
-        """After a like or unlike: the next read of that flag asks the store."""
-        self._forget(self._liked_kind(viewer_id).name, [post_id])
+    def set_liked(self, viewer_id: int, post_id: int, liked: bool) -> None:
+        """After a like or unlike: the viewer's flag as it now is."""
+        kind = self._liked_kind(viewer_id)
+        self._cache_breaker.best_effort(self._content.set_many, kind.name, {post_id: kind.encode(liked)}, kind.ttl)
 
-    def forget_posts(self, post_ids: Iterable[int]) -> None:
-        self._forget(self._posts.name, post_ids)
+    def refresh_posts(self, post_ids: Iterable[int]) -> None:
+        """After posts changed (counted, edited, deleted): cache them as the store now has them."""
+        self._refresh(self._posts, list(post_ids))
 
-    def forget_users(self, user_ids: Iterable[int]) -> None:
-        self._forget(self._cards.name, user_ids)
+    def refresh_users(self, user_ids: Iterable[int]) -> None:
+        """After users' cards changed: cache them as the store now has them, here and in the near cache."""
+        self._refresh(self._cards, list(user_ids))
 
     def remember_posts(self, posts: Iterable[Post]) -> None:
         values = {p.id: encode_post(p) for p in posts}
@@ -123,11 +133,19 @@ class Hydrator:
 
         return _Kind(f"liked.{viewer_id}", load, _encode_flag, _decode_flag, LIKED_TTL, optional=True)
 
-    def _forget(self, kind: str, ids: Iterable[int]) -> None:
-        """Drop the cached values, from this process's near cache too."""
-        ids = list(ids)
-        self._near.delete_many((kind, i) for i in ids)
-        self._cache_breaker.best_effort(self._content.delete_many, kind, ids)
+    def _refresh(self, kind: _Kind[Any], ids: list[int]) -> None:
+        """Write what the store holds now for ``ids`` (a tombstone for what is gone); if the store
+        cannot say, drop the cached values instead."""
+        self._near.delete_many((kind.name, i) for i in ids)
+        try:
+            loaded = self._store_breaker.call(kind.load, ids)
+        except Unavailable:
+            self._cache_breaker.best_effort(self._content.delete_many, kind.name, ids)
+            return
+        values = {i: kind.encode(loaded[i]) if i in loaded else _GONE for i in ids}
+        self._cache_breaker.best_effort(self._content.set_many, kind.name, values, kind.ttl)
+        if kind.near:
+            self._near.set_many({(kind.name, i): value for i, value in loaded.items()})
 
     def _fetch(self, wanted: list[tuple[_Kind[Any], list[int]]], notes: ReadNotes | None) -> list[dict[int, Any]]:
         """For each (kind, ids): the values found, from the near cache, then one multi-kind cache
@@ -147,9 +165,10 @@ class Hydrator:
                     notes.degraded = True
         results: list[dict[int, Any]] = []
         for kind, _ in wanted:
-            decoded = {k: kind.decode(v) for k, v in cached.get(kind.name, {}).items()}
+            decoded = {k: kind.decode(v) for k, v in cached.get(kind.name, {}).items() if v != _GONE}
             fetched = {k: v for k, v in decoded.items() if v is not None}
-            missing = [i for i in remote[kind.name] if i not in fetched]
+            gone = cached.get(kind.name, {}).keys() - decoded.keys()
+            missing = [i for i in remote[kind.name] if i not in fetched and i not in gone]
             if missing:
                 try:
                     loaded = self._store_breaker.call(kind.load, missing)
@@ -161,8 +180,12 @@ class Hydrator:
                     loaded = {}
                 fetched.update(loaded)
                 if cache_ok and loaded:
-                    values = {k: kind.encode(v) for k, v in loaded.items()}
-                    self._cache_breaker.best_effort(self._content.set_many, kind.name, values, kind.ttl)
+                    # a value this version cannot read is replaced; anything else is only added
+                    unreadable = {k: kind.encode(v) for k, v in loaded.items() if k in decoded}
+                    new = {k: kind.encode(v) for k, v in loaded.items() if k not in decoded}
+                    for write, values in ((self._content.set_many, unreadable), (self._content.add_many, new)):
+                        if values:
+                            self._cache_breaker.best_effort(write, kind.name, values, kind.ttl)
             if kind.near:
                 self._near.set_many({(kind.name, k): v for k, v in fetched.items()})
             results.append(near[kind.name] | fetched)

@@ -37,7 +37,7 @@ class InteractionService:
         self._user(user_id)
         event = self._recorder.event(LikeAdded, shard_of(post_id), post_id=post_id, user_id=user_id)
         changed = self._interactions.add_like(user_id, post_id, self._recorder.clock(), [event])
-        self._hydrator.forget_like(user_id, post_id)
+        self._hydrator.set_liked(user_id, post_id, True)
         return self._done(changed)
 
     def unlike(self, user_id: int, post_id: int) -> bool:
@@ -46,7 +46,7 @@ class InteractionService:
         check_id(post_id, "post")
         event = self._recorder.event(LikeRemoved, shard_of(post_id), post_id=post_id, user_id=user_id)
         changed = self._interactions.remove_like(user_id, post_id, [event])
-        self._hydrator.forget_like(user_id, post_id)
+        self._hydrator.set_liked(user_id, post_id, False)
         return self._done(changed)
 
     def comment(self, user_id: int, post_id: int, text: str) -> Comment:

@@ -65,7 +65,7 @@ class PostService:
         text = check_text(text, "text", self._settings.max_post_length)
         event = self._recorder.event(PostEdited, shard_of(post_id), post_id=post_id, author_id=actor_id)
         post = self._posts.edit_post(post_id, text, self._recorder.clock(), [event])
-        self._hydrator.forget_posts([post_id])
+        self._hydrator.refresh_posts([post_id])
         self._recorder.committed()
         return post
 
@@ -80,7 +80,7 @@ class PostService:
             media_ids=tuple(m.id for m in post.media),
         )
         self._posts.delete_post(post_id, self._recorder.clock(), [event])
-        self._hydrator.forget_posts([post_id])
+        self._hydrator.refresh_posts([post_id])
         self._recorder.committed()
 
     def _own(self, actor_id: int, post_id: int) -> Post:

@@ -86,7 +86,7 @@ class UserService:
     def forget_cached(self, user_ids: Iterable[int]) -> None:
         """Drop these users' cached cards (after changing their rows behind the platform's
         back, e.g. by bulk loading), in this process's near cache too."""
-        self._hydrator.forget_users(user_ids)
+        self._hydrator.refresh_users(user_ids)
 
     def update_profile(self, user_id: int, display_name: str | None = None, bio: str | None = None) -> User:
         """Change display name and/or bio. Raises NotFound or InvalidInput."""
@@ -95,6 +95,6 @@ class UserService:
         self.get(user_id)
         event = self._recorder.event(UserUpdated, shard_of(user_id), user_id=user_id)
         user = self._users.update_profile(user_id, display_name=name, bio=about, events=[event])
-        self._hydrator.forget_users([user_id])
+        self._hydrator.refresh_users([user_id])
         self._recorder.committed()
         return user

@@ -144,6 +144,14 @@ class MemoryCache(Cache):
             for id_, value in values.items():
                 self._content[(kind, id_)] = (bytes(value), expires_at)
 
+    def add_many(self, kind: str, values: Mapping[int, bytes], ttl: float) -> None:
+        with self._lock:
+            now = self._now()
+            for id_, value in values.items():
+                cached = self._content.get((kind, id_))
+                if cached is None or cached[1] <= now:
+                    self._content[(kind, id_)] = (bytes(value), now + ttl)
+
     def delete_many(self, kind: str, ids: Iterable[int]) -> None:
         with self._lock:
             for id_ in ids:

@@ -41,18 +41,26 @@ class RedisContent(RedisConnection, ContentCache):
         if ttl <= 0:
             self.delete_many(kind, values)
             return
+        self._set(kind, values, ttl, only_new=False)
+
+    def add_many(self, kind: str, values: Mapping[int, bytes], ttl: float) -> None:
+        if ttl > 0:
+            self._set(kind, values, ttl, only_new=True)
+
+    def _set(self, kind: str, values: Mapping[int, bytes], ttl: float, only_new: bool) -> None:
+        """SET (NX when ``only_new``) each value with ``ttl``, in one round trip."""
         if not values:
             return
         px = ttl_ms(ttl)
         if len(values) == 1:  # a new post, say: a plain SET is cheaper than a pipeline
             ((id_, value),) = values.items()
             with translated("content set"):
-                self._command("SET", self._keys.content(kind, id_), value, "PX", px)
+                self._command("SET", self._keys.content(kind, id_), value, "PX", px, *(("NX",) if only_new else ()))
             return
 
         def build(pipe: Any) -> None:
             for id_, value in values.items():
-                pipe.set(self._keys.content(kind, id_), value, px=px)
+                pipe.set(self._keys.content(kind, id_), value, px=px, nx=only_new)
 
         with translated("content set"):
             self._pipelined(build)
