@@ -6,7 +6,7 @@ import json
 import os
 import re
 import subprocess
-import sys (feedctl: commands other than init, serve and seed refuse to create a platform where there is none (was: a new ./feedcore-data with a database and a secret key); feed rebuild refuses the in-process cache (it changed nothing for other processes); --json prints string ids and RFC 3339 times, as the HTTP API)
+import sys
 from pathlib import Path
 
 import pytest
