@@ -4,8 +4,9 @@ import type { Paged } from "../lib/paged";
 import { Empty, ErrorNotice, Loading } from "./Notice";
 import { PostCard } from "./PostCard";
 
-/** Calls `onVisible` whenever the returned element scrolls into view. */
-export function useSentinel(onVisible: () => void) {
+/** Calls `onVisible` whenever the returned element scrolls into view, and again whenever
+ * `watch` changes while it is in view (a page arrived and the end is still on screen). */
+export function useSentinel(onVisible: () => void, watch: unknown) {
   const ref = useRef<HTMLDivElement>(null);
   const callback = useRef(onVisible);
   callback.current = onVisible;
@@ -15,17 +16,18 @@ export function useSentinel(onVisible: () => void) {
     const observer = new IntersectionObserver((entries) => entries.some((e) => e.isIntersecting) && callback.current(), {
       rootMargin: "400px",
     });
-    observer.observe(element);
+    observer.observe(element); // a new observer reports the element's current state at once
     return () => observer.disconnect();
-  }, []);
+  }, [watch]);
   return ref;
 }
 
 /** The end of a paged list: loading, an error with a retry, a "Load more" button (also for
  * keyboards), and the sentinel that loads the next page as it scrolls into view. */
 export function PageEnd<T>({ list, what }: { list: Paged<T>; what: string }) {
-  const sentinel = useSentinel(list.more);
   const { items, loading, error, done } = list;
+  // after an error, only the retry button asks again (no loop against a failing server)
+  const sentinel = useSentinel(() => error === null && list.more(), `${items.length}/${loading}`);
   return (
     <>
       {loading && <Loading what={`Loading ${items.length ? "more " : ""}${what}`} />}
