@@ -11,7 +11,7 @@ import logging
 import os
 import secrets
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from types import TracebackType
@@ -29,6 +29,7 @@ from .ids import IdGenerator, database_of
 from .nearcache import NearCache
 from .oauth import ClientService, OAuthServer
 from .ports import Backend, BulkLoader, Cache, EventBus, MediaStore, RateDecision, Store
+from .ratebudget import RateBudget
 from .resilience import CircuitBreaker
 from .services.auth import AuthService
 from .services.feeds import FeedService
@@ -120,6 +121,9 @@ class Platform:
         self.relay = Relay(store, bus, settings.relay_batch)
         self._consumers: dict[str, Consumer] = {}
         self._dispatcher = Dispatcher(self.relay, lambda: [self.consumer(g) for g in DEFAULT_GROUPS])
+        self._budget = (
+            RateBudget(self._charge_rate_limits, settings.rate_limit_sync) if settings.rate_limit_sync > 0 else None
+        )
         self._closed = False
 
     @classmethod
@@ -221,9 +225,16 @@ class Platform:
         return self._store.pending()
 
     def hit_rate_limit(self, key: str, limit: int, period: float) -> RateDecision:
-        """Count one request of ``key`` against ``limit`` per ``period`` seconds (through the
-        cache's breaker). Raises Unavailable when the limiter's backend is down."""
+        """Count one request of ``key`` against ``limit`` per ``period`` seconds. Decided in this
+        process and settled with the shared limiter every ``rate_limit_sync`` seconds (see
+        :mod:`feedcore.ratebudget`); with ``rate_limit_sync=0``, asked of the limiter (through
+        the cache's breaker: raises Unavailable when it is down)."""
+        if self._budget is not None:
+            return self._budget.hit(key, limit, period)
         return self._cache_breaker.call(self._cache.hit, key, limit, period)
+
+    def _charge_rate_limits(self, costs: Mapping[str, int], limit: int, period: float) -> dict[str, float]:
+        return self._cache_breaker.call(self._cache.charge, costs, limit, period)
 
     def counters(self) -> dict[str, int]:
         """This process's counters (``timeline_hits``, ``timeline_misses``, ``fanout_feeds_written``)."""
@@ -309,6 +320,8 @@ class Platform:
             return
         self._closed = True
         self._dispatcher.close()
+        if self._budget is not None:
+            self._budget.close()
         for consumer in self._consumers.values():
             consumer.close()
         for backend in self._unique_backends():

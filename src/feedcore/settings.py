@@ -103,6 +103,10 @@ class Settings:
     max_json_bytes: int = 64 * 1024
     rate_limit: str = "100/minute"
     anonymous_rate_limit: str = "300/minute"
+    rate_limit_sync: float = attrs.field(default=0.05, validator=_not_negative)
+    """Seconds between settlements of the rate limits each process decides by itself with the
+    shared limiter (no cache round trip per request; a key can exceed its limit by what it
+    sends in that time to each process). 0: every request asks the limiter."""
     cors_origins: str = ""
     """Origins whose browser pages may call the HTTP API, separated by whitespace or commas
     (``*`` for any); none by default. Tokens travel in the Authorization header, never cookies."""

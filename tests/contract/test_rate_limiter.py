@@ -58,3 +58,15 @@ def test_concurrent_hits_are_atomic(cache):
     with ThreadPoolExecutor(max_workers=8) as pool:
         decisions = list(pool.map(lambda _: cache.hit("shared", 20, 60.0), range(60)))
     assert sum(d.allowed for d in decisions) == 20
+
+
+def test_charges_count_hits_let_through_elsewhere(cache):
+    backlog = cache.charge({"a": 3, "b": 0}, 5, 60.0)
+    assert 35.9 <= backlog["a"] <= 36.0 and backlog["b"] == 0.0  # three intervals of 12 s
+    assert [cache.hit("a", 5, 60.0).allowed for _ in range(3)] == [True, True, False]
+    assert cache.hit("b", 5, 60.0).remaining == 4
+
+
+def test_a_charge_never_runs_more_than_a_period_ahead(cache):
+    assert 59.9 <= cache.charge({"a": 1000}, 5, 60.0)["a"] <= 60.0
+    assert cache.hit("a", 5, 60.0).allowed is False

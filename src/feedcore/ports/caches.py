@@ -145,6 +145,14 @@ class RateLimiter(Backend):
         """Count one request for ``key`` against ``limit`` per ``period`` seconds, atomically
         (GCRA or sliding window). A denied hit is not counted."""
 
+    @abc.abstractmethod
+    def charge(self, costs: Mapping[str, int], limit: int, period: float) -> dict[str, float]:
+        """Count ``costs[key]`` requests that were already let through for each key (limits
+        decided elsewhere, e.g. by :class:`feedcore.ratebudget.RateBudget`): its state advances
+        whatever the limit, but never past ``period`` ahead. Returns each key's backlog: how
+        many seconds its next allowed request time (GCRA's theoretical arrival time) lies ahead
+        of now, 0 if it is idle."""
+
 
 @attrs.frozen
 class Failures:

@@ -15,10 +15,10 @@ from typing import Self
 import attrs
 
 from ...errors import InvalidInput
+from ...gcra import charged, gcra
 from ...ports.caches import Failures, RateDecision, Timeline, TimelineSlice
 from ...ports.roles import Cache
 from ...settings import Settings
-from ._cache_gcra import gcra
 
 __all__ = ["MemoryCache"]
 
@@ -167,6 +167,15 @@ class MemoryCache(Cache):
             if tat is not None:
                 self._tats[key] = tat
             return decision
+
+    def charge(self, costs: Mapping[str, int], limit: int, period: float) -> dict[str, float]:
+        if limit <= 0 or period <= 0:
+            raise InvalidInput(f"rate limit needs limit > 0 and period > 0, got {limit}/{period}")
+        with self._lock:
+            now = self._now()
+            for key, cost in costs.items():
+                self._tats[key] = charged(self._tats.get(key), now, cost, limit, period)
+            return {key: self._tats[key] - now for key in costs}
 
     # -- FailureCounter -------------------------------------------------------------------
 

@@ -10,7 +10,7 @@ import hashlib
 
 import attrs
 
-__all__ = ["ADD", "ALL", "GCRA", "RANGE", "REPLACE", "Script"]
+__all__ = ["ADD", "ALL", "CHARGE", "GCRA", "RANGE", "REPLACE", "Script"]
 
 
 @attrs.frozen
@@ -127,4 +127,26 @@ return {1, remaining, string.format('%.6f', new_tat - now), '0'}
 """,
 )
 
-ALL = (ADD, REPLACE, RANGE, GCRA)
+# GCRA charge. KEYS: the keys' TATs (one hash slot); ARGV[1]: limit; ARGV[2]: period (s);
+# ARGV[3..]: each key's cost (hits let through elsewhere). Each TAT advances by its hits'
+# intervals, at most a period ahead. Returns each key's backlog in seconds (as a string).
+CHARGE = Script(
+    "charge",
+    """
+local interval = tonumber(ARGV[2]) / tonumber(ARGV[1])
+local period = tonumber(ARGV[2])
+local t = redis.call('TIME')
+local now = tonumber(t[1]) + tonumber(t[2]) / 1000000
+local out = {}
+for i, key in ipairs(KEYS) do
+  local tat = tonumber(redis.call('GET', key)) or now
+  if tat < now then tat = now end
+  tat = math.min(tat + tonumber(ARGV[i + 2]) * interval, now + period)
+  redis.call('SET', key, string.format('%.6f', tat), 'PX', math.max(1, math.ceil((tat - now) * 1000)))
+  out[i] = string.format('%.6f', tat - now)
+end
+return out
+""",
+)
+
+ALL = (ADD, REPLACE, RANGE, GCRA, CHARGE)
