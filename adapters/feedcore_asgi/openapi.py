@@ -161,6 +161,7 @@ _SCHEMAS: JSON = {
         }
     ),
     "SessionPage": _page("Session"),
+    "PasswordConfirmation": _obj({"password": {"type": "string"}}, closed=False),
     "PasswordChange": _obj(
         {"current_password": {"type": "string"}, "new_password": {"type": "string", "minLength": 8}}, closed=False
     ),
@@ -296,6 +297,7 @@ _BODIES: dict[str, JSON] = {
     "ProfileUpdate": {"application/json": {"schema": _ref("ProfileUpdate")}},
     "NewClient": {"application/json": {"schema": _ref("NewClient")}},
     "PasswordChange": {"application/json": {"schema": _ref("PasswordChange")}},
+    "PasswordConfirmation": {"application/json": {"schema": _ref("PasswordConfirmation")}},
     "NewPost": {"application/json": {"schema": _ref("NewPost")}},
     "Text": {"application/json": {"schema": _ref("Text")}},
     "Media": {t: {"schema": {"type": "string", "format": "binary"}} for t in ACCEPTED_TYPES},
@@ -411,6 +413,14 @@ def _paths() -> JSON:
             )
         },
         "/v1/me": {
+            "delete": _op(
+                "Delete the caller's account (confirmed by password); its posts, likes, comments, follows and "
+                "media are removed in the background.",
+                (202, "Empty"),
+                auth="required",
+                body="PasswordConfirmation",
+                errors=(404,),
+            ),
             "get": _op("The caller's profile.", (200, "User"), auth="required", errors=(404,)),
             "patch": _op(
                 "Change the caller's display name or bio.",

@@ -1,4 +1,4 @@
-"""Client applications (apps register themselves) and the caller's sessions and password."""
+"""Client applications (apps register themselves); the caller's sessions, password and account."""
 
 from __future__ import annotations
 
@@ -95,7 +95,15 @@ def change_password(call: Call) -> Response:
     return no_content()
 
 
+@endpoint(auth="required", body="json")
+def delete_account(call: Call) -> Response:
+    """Delete the caller's account (the password confirms it); its data is removed in the background."""
+    call.platform.auth.delete_account(call.user, call.field("password"))
+    return json_response({}, 202)
+
+
 ROUTES = [
+    Route("/v1/me", delete_account, methods=["DELETE"]),
     Route("/v1/clients", create_client, methods=["POST"]),
     Route("/v1/clients/{client_id}", delete_client, methods=["DELETE"]),
     Route("/v1/me/sessions", list_sessions, methods=["GET"]),

@@ -39,6 +39,7 @@ __all__ = [
     "PostDeleted",
     "PostEdited",
     "Undecodable",
+    "UserDeleted",
     "UserRegistered",
     "UserUpdated",
     "decode",
@@ -82,6 +83,19 @@ class UserRegistered(Event):
 @attrs.frozen(kw_only=True)
 class UserUpdated(Event):
     type: ClassVar[str] = "user.updated"
+    topic: ClassVar[str] = "users"
+    user_id: int
+
+    @property
+    def key(self) -> int:
+        return self.user_id
+
+
+@attrs.frozen(kw_only=True)
+class UserDeleted(Event):
+    """The account is gone; the ``accounts`` consumer removes what it made."""
+
+    type: ClassVar[str] = "user.deleted"
     topic: ClassVar[str] = "users"
     user_id: int
 
@@ -210,6 +224,7 @@ EVENT_TYPES: dict[str, type[Event]] = {
     for cls in (
         UserRegistered,
         UserUpdated,
+        UserDeleted,
         PostCreated,
         PostEdited,
         PostDeleted,

@@ -7,12 +7,14 @@ import threading
 from collections.abc import Callable, Sequence
 from typing import Protocol
 
-from .events import TOPICS, Event, FollowCreated, FollowRemoved, InteractionEvent, PostDeleted
+from .events import TOPICS, Event, FollowCreated, FollowRemoved, InteractionEvent, PostDeleted, UserDeleted
 from .ports import GraphStore, MediaStore, PostStore
+from .services.accounts import AccountEraser
 from .services.hydration import Hydrator
 
 __all__ = [
     "DEFAULT_GROUPS",
+    "AccountsHandler",
     "AnalyticsHandler",
     "GraphHandler",
     "Handler",
@@ -20,7 +22,7 @@ __all__ = [
     "MediaHandler",
 ]
 
-DEFAULT_GROUPS = ("graph", "fanout", "interactions", "media", "analytics")
+DEFAULT_GROUPS = ("graph", "fanout", "interactions", "media", "analytics", "accounts")
 
 
 class Handler(Protocol):
@@ -82,6 +84,20 @@ class MediaHandler:
         for media in self._posts.get_media(ids).values():
             self._media.delete(media.key)
             self._purge(media.key)
+
+
+class AccountsHandler:
+    """Erases the data of deleted accounts (see :mod:`feedcore.services.accounts`)."""
+
+    topics = ("users",)
+
+    def __init__(self, eraser: AccountEraser) -> None:
+        self._eraser = eraser
+
+    def __call__(self, events: Sequence[Event]) -> None:
+        for event in events:
+            if isinstance(event, UserDeleted):
+                self._eraser.erase(event.user_id)
 
 
 class AnalyticsHandler:

@@ -24,13 +24,22 @@ from .dispatch import Dispatcher
 from .errors import ConfigurationError
 from .events import Event
 from .fanout import FanoutHandler
-from .handlers import DEFAULT_GROUPS, AnalyticsHandler, GraphHandler, Handler, InteractionsHandler, MediaHandler
+from .handlers import (
+    DEFAULT_GROUPS,
+    AccountsHandler,
+    AnalyticsHandler,
+    GraphHandler,
+    Handler,
+    InteractionsHandler,
+    MediaHandler,
+)
 from .ids import IdGenerator, database_of
 from .nearcache import NearCache
 from .oauth import ClientService, OAuthServer
 from .ports import Backend, BulkLoader, Cache, EventBus, MediaStore, RateDecision, Store
 from .ratebudget import RateBudget
 from .resilience import CircuitBreaker
+from .services.accounts import AccountEraser
 from .services.auth import AuthService
 from .services.feeds import FeedService
 from .services.graph import GraphService
@@ -103,7 +112,7 @@ class Platform:
             store, cache, near, self._cache_breaker, clock, self._new_id, settings, _secret_key(settings)
         )
         throttle = SignInThrottle(cache, self._cache_breaker, clock)
-        self.auth = AuthService(store, store, clock, tokens, throttle, settings)
+        self.auth = AuthService(store, store, recorder, tokens, throttle, hydrator, settings)
         self.clients = ClientService(store, near, clock)
         self.oauth = OAuthServer(store, store, clock, self._new_id, tokens, self.auth, self.clients, settings)
         self.graph = GraphService(store, store, cache, near, self._cache_breaker, recorder, settings)
@@ -117,6 +126,7 @@ class Platform:
             "interactions": InteractionsHandler(store, hydrator),
             "media": MediaHandler(store, media, functools.partial(purge, settings)),
             "analytics": AnalyticsHandler(),
+            "accounts": AccountsHandler(AccountEraser(store, store, store, media, recorder, hydrator)),
         }
         self.relay = Relay(store, bus, settings.relay_batch)
         self._consumers: dict[str, Consumer] = {}

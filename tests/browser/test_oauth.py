@@ -34,7 +34,7 @@ CALLBACK = "http://127.0.0.1:9/callback"  # never reached: the browser's request
 FEEDCTL = str(Path(sys.executable).with_name("feedctl"))
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def pg_redis(pg_databases: PgDatabases, redis_url: str) -> dict[str, str]:
     """PostgreSQL (4 logical shards over 2 databases) and Redis; the in-process bus."""
     pg_databases.empty()
@@ -46,13 +46,17 @@ def pg_redis(pg_databases: PgDatabases, redis_url: str) -> dict[str, str]:
     }
 
 
-@pytest.fixture(params=["embedded", pytest.param("pg_redis", marks=pytest.mark.integration)])
-def deployment(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[str, dict[str, str]]]:
-    """The base URL of ``feedctl serve`` and the environment that reaches its platform."""
+@pytest.fixture(scope="module", params=["embedded", pytest.param("pg_redis", marks=pytest.mark.integration)])
+def deployment(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[str, dict[str, str]]]:
+    """The base URL of ``feedctl serve`` and the environment that reaches its platform (one
+    server per deployment for the module's tests)."""
     backends = {} if request.param == "embedded" else request.getfixturevalue(request.param)
-    with served(tmp_path / "data", backends) as (base_url, _):
+    data = tmp_path_factory.mktemp(request.param) / "data"
+    with served(data, backends) as (base_url, _):
         env = {k: v for k, v in os.environ.items() if not k.startswith("FEEDCORE_")}
-        env.update({"FEEDCORE_DATA_DIR": str(tmp_path / "data"), **backends})
+        env.update({"FEEDCORE_DATA_DIR": str(data), **backends})
         yield base_url, env
 
 

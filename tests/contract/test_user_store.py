@@ -85,3 +85,20 @@ def test_user_ids_pages_every_user_in_id_order(kit):
     assert first == made[:3]
     assert store.user_ids(first[-1], 3) == made[3:6]
     assert store.user_ids(made[-1], 3) == []
+
+
+def test_a_deleted_user_is_absent_and_frees_the_handle(kit):
+    alice = kit.user("alice")
+    before = kit.store.pending()
+    assert kit.store.delete_user(alice.id, kit.clock(), [kit.event("user.deleted", alice.id, user_id=alice.id)])
+    assert kit.store.pending() == before + 1
+    assert kit.store.get_user(alice.id) is None
+    assert kit.store.user_by_handle("alice") is None
+    assert kit.store.password_hash(alice.id) is None
+    assert alice.id not in kit.store.user_ids(None, 100)
+    assert not kit.store.delete_user(alice.id, kit.clock(), [kit.event("user.deleted", alice.id)])
+    assert kit.store.pending() == before + 1
+    with pytest.raises(NotFound):
+        kit.store.update_profile(alice.id, display_name="x", bio=None)
+    again = kit.user("alice")
+    assert kit.store.user_by_handle("ALICE") == again

@@ -185,3 +185,11 @@ def test_scopes_are_enforced_on_api_routes(api: TestClient) -> None:
     assert api.put(f"/v1/me/following/{bob.id}", headers=follower).status_code == 204
     assert_error(api.get("/v1/feed", headers=follower), 403, "insufficient_scope")
     assert api.get("/v1/feed", headers=alice.auth).status_code == 200  # the default grant has every user scope
+
+
+def test_delete_account(api: TestClient) -> None:
+    alice = signup(api, "alice")
+    assert_error(api.request("DELETE", "/v1/me", headers=alice.auth, json={"password": "nope nope"}), 401)
+    assert api.request("DELETE", "/v1/me", headers=alice.auth, json={"password": PASSWORD}).status_code == 202
+    assert_error(api.get("/v1/me", headers=alice.auth), 401)
+    assert_error(api.get("/v1/users/alice"), 404)

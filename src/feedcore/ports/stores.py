@@ -36,6 +36,12 @@ class UserStore(Backend):
         """The stored password hash, or None for an unknown user."""
 
     @abc.abstractmethod
+    def delete_user(self, user_id: int, deleted_at: float, events: Sequence[Event] = ()) -> bool:
+        """Mark the account deleted: from now on it is absent from every read, its handle is
+        free and its password gone (its posts, likes, comments, follows and media are removed
+        by the ``accounts`` consumer). False (and no events) if there was no such live user."""
+
+    @abc.abstractmethod
     def set_password_hash(self, user_id: int, password_hash: str) -> None:
         """Replace the stored password hash. Raises NotFound."""
 
@@ -61,6 +67,14 @@ class PostStore(Backend):
     @abc.abstractmethod
     def get_media(self, media_ids: Iterable[int]) -> dict[int, Media]:
         """Media records by id."""
+
+    @abc.abstractmethod
+    def media_of(self, owner_id: int, after: int | None, limit: int) -> list[Media]:
+        """The owner's media records with id > ``after``, ascending, at most ``limit``."""
+
+    @abc.abstractmethod
+    def delete_media(self, media_ids: Iterable[int]) -> None:
+        """Forget these media records (the objects are the MediaStore's to delete)."""
 
     @abc.abstractmethod
     def create_post(self, post: Post, events: Sequence[Event] = ()) -> None:
@@ -134,6 +148,16 @@ class InteractionStore(Backend):
     @abc.abstractmethod
     def liked(self, user_id: int, post_ids: Iterable[int]) -> set[int]:
         """Which of ``post_ids`` the user likes."""
+
+    @abc.abstractmethod
+    def liked_posts(self, user_id: int, after: int | None, limit: int) -> list[int]:
+        """Ids of the posts ``user_id`` likes, > ``after``, ascending, at most ``limit`` (merged
+        across shards)."""
+
+    @abc.abstractmethod
+    def comments_by(self, author_id: int, after: int | None, limit: int) -> list[int]:
+        """Ids of the live comments ``author_id`` wrote, > ``after``, ascending, at most ``limit``
+        (merged across shards)."""
 
     @abc.abstractmethod
     def add_comment(self, comment: Comment, events: Sequence[Event] = ()) -> None:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import hmac
 import secrets
-from collections.abc import Callable
 
 from ..errors import NotFound, Unauthorized
+from ..events import UserDeleted
+from ..ids import shard_of
 from ..model import Principal, Session, Tokens
 from ..passwords import hash_password, verify_password
 from ..ports import SessionStore, UserStore
@@ -14,6 +15,8 @@ from ..scopes import USER_SCOPES, scope_text
 from ..settings import Settings
 from ..validation import check_password as check_new_password
 from ..validation import is_handle
+from .hydration import Hydrator
+from .recorder import Recorder
 from .throttle import SignInThrottle
 from .tokens import TokenService
 
@@ -30,16 +33,19 @@ class AuthService:
         self,
         users: UserStore,
         sessions: SessionStore,
-        clock: Callable[[], float],
+        recorder: Recorder,
         tokens: TokenService,
         throttle: SignInThrottle,
+        hydrator: Hydrator,
         settings: Settings,
     ) -> None:
         self._users = users
         self._sessions = sessions
-        self._clock = clock
+        self._recorder = recorder
+        self._clock = recorder.clock
         self._tokens = tokens
         self._throttle = throttle
+        self._hydrator = hydrator
         self._settings = settings
         # verified against when the handle is unknown, so timing does not reveal which handles exist
         self._dummy_hash = hash_password(secrets.token_hex(8), self._settings.password_cost)
@@ -97,6 +103,21 @@ class AuthService:
         check_new_password(new, user.handle, self._settings.min_password_length)
         self._users.set_password_hash(user_id, hash_password(new, self._settings.password_cost))
         self._tokens.revoke_sessions_of(user_id, keep=keep_session)
+
+    def delete_account(self, user_id: int, password: str) -> None:
+        """Delete the account after checking its password: it disappears at once (its handle is
+        free, every session ends) and the ``accounts`` consumer removes its posts, likes,
+        comments, follows and media through events. Raises Unauthorized (code
+        ``invalid_grant``), RateLimited or NotFound."""
+        user = self._users.get_user(user_id)
+        if user is None:
+            raise NotFound(f"no user {user_id}")
+        self.check_password(user.handle, password, address=f"user:{user_id}")
+        event = self._recorder.event(UserDeleted, shard_of(user_id), user_id=user_id)
+        self._users.delete_user(user_id, self._clock(), [event])
+        self._tokens.revoke_sessions_of(user_id)
+        self._hydrator.forget_users([user_id])
+        self._recorder.committed()
 
     def sign_in(self, handle: str, password: str, *, address: str = "") -> str:
         """Sign a browser in at the authorization server's pages: a token for its cookie,

@@ -1518,7 +1518,144 @@ export interface paths {
         };
         put?: never;
         post?: never;
-        delete?: never;
+        /** Delete the caller's account (confirmed by password); its posts, likes, comments, follows and media are removed in the background. */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["PasswordConfirmation"];
+                };
+            };
+            responses: {
+                /** @description Success. */
+                202: {
+                    headers: {
+                        /** @description Requests allowed per period. */
+                        "RateLimit-Limit"?: number;
+                        /** @description Requests left in this period. */
+                        "RateLimit-Remaining"?: number;
+                        /** @description Seconds until the limit resets. */
+                        "RateLimit-Reset"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Empty"];
+                    };
+                };
+                /** @description Invalid input (malformed body, bad field, bad limit or cursor). */
+                400: {
+                    headers: {
+                        /** @description Requests allowed per period. */
+                        "RateLimit-Limit"?: number;
+                        /** @description Requests left in this period. */
+                        "RateLimit-Remaining"?: number;
+                        /** @description Seconds until the limit resets. */
+                        "RateLimit-Reset"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing, invalid, expired or revoked token. */
+                401: {
+                    headers: {
+                        /** @description Requests allowed per period. */
+                        "RateLimit-Limit"?: number;
+                        /** @description Requests left in this period. */
+                        "RateLimit-Remaining"?: number;
+                        /** @description Seconds until the limit resets. */
+                        "RateLimit-Reset"?: number;
+                        "WWW-Authenticate": string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Authenticated, but not allowed (or the token lacks the scope: insufficient_scope). */
+                403: {
+                    headers: {
+                        /** @description Requests allowed per period. */
+                        "RateLimit-Limit"?: number;
+                        /** @description Requests left in this period. */
+                        "RateLimit-Remaining"?: number;
+                        /** @description Seconds until the limit resets. */
+                        "RateLimit-Reset"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such resource. */
+                404: {
+                    headers: {
+                        /** @description Requests allowed per period. */
+                        "RateLimit-Limit"?: number;
+                        /** @description Requests left in this period. */
+                        "RateLimit-Remaining"?: number;
+                        /** @description Seconds until the limit resets. */
+                        "RateLimit-Reset"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Body larger than its limit. */
+                413: {
+                    headers: {
+                        /** @description Requests allowed per period. */
+                        "RateLimit-Limit"?: number;
+                        /** @description Requests left in this period. */
+                        "RateLimit-Remaining"?: number;
+                        /** @description Seconds until the limit resets. */
+                        "RateLimit-Reset"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Rate limited; see Retry-After. */
+                429: {
+                    headers: {
+                        /** @description Requests allowed per period. */
+                        "RateLimit-Limit"?: number;
+                        /** @description Requests left in this period. */
+                        "RateLimit-Remaining"?: number;
+                        /** @description Seconds until the limit resets. */
+                        "RateLimit-Reset"?: number;
+                        "Retry-After": number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description A backend is unavailable; retry later. */
+                503: {
+                    headers: {
+                        /** @description Requests allowed per period. */
+                        "RateLimit-Limit"?: number;
+                        /** @description Requests left in this period. */
+                        "RateLimit-Remaining"?: number;
+                        /** @description Seconds until the limit resets. */
+                        "RateLimit-Reset"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
         options?: never;
         head?: never;
         /** Change the caller's display name or bio. */
@@ -4384,6 +4521,9 @@ export interface components {
         SessionPage: {
             items: components["schemas"]["Session"][];
             next_cursor: string | null;
+        };
+        PasswordConfirmation: {
+            password: string;
         };
         PasswordChange: {
             current_password: string;

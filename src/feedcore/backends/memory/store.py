@@ -127,6 +127,16 @@ class MemoryStore(Store, MemoryAuth, MemoryBulk):
         with self._open():
             return self._passwords.get(user_id)
 
+    def delete_user(self, user_id: int, deleted_at: float, events: Sequence[Event] = ()) -> bool:
+        with self._open():
+            user = self._users.pop(user_id, None)
+            if user is None:
+                return False
+            del self._handles[user.handle.lower()]
+            del self._passwords[user_id]
+            self._outbox.extend(events)
+            return True
+
     def set_password_hash(self, user_id: int, password_hash: str) -> None:
         with self._open():
             if user_id not in self._users:
@@ -159,6 +169,18 @@ class MemoryStore(Store, MemoryAuth, MemoryBulk):
     def get_media(self, media_ids: Iterable[int]) -> dict[int, Media]:
         with self._open():
             return {mid: self._media[mid] for mid in media_ids if mid in self._media}
+
+    def media_of(self, owner_id: int, after: int | None, limit: int) -> list[Media]:
+        with self._open():
+            found = sorted(
+                m.id for m in self._media.values() if m.owner_id == owner_id and (after is None or m.id > after)
+            )
+            return [self._media[mid] for mid in found[: max(limit, 0)]]
+
+    def delete_media(self, media_ids: Iterable[int]) -> None:
+        with self._open():
+            for mid in media_ids:
+                self._media.pop(mid, None)
 
     def create_post(self, post: Post, events: Sequence[Event] = ()) -> None:
         """Insert ``post`` (see the port). Raises Conflict if its id is taken."""
@@ -285,6 +307,15 @@ class MemoryStore(Store, MemoryAuth, MemoryBulk):
     def liked(self, user_id: int, post_ids: Iterable[int]) -> set[int]:
         with self._open():
             return self._liked.get(user_id, set()).intersection(post_ids)
+
+    def liked_posts(self, user_id: int, after: int | None, limit: int) -> list[int]:
+        with self._open():
+            return sorted(p for p in self._liked.get(user_id, ()) if after is None or p > after)[: max(limit, 0)]
+
+    def comments_by(self, author_id: int, after: int | None, limit: int) -> list[int]:
+        with self._open():
+            mine = (c.id for c in self._comments.values() if c.author_id == author_id)
+            return sorted(i for i in mine if after is None or i > after)[: max(limit, 0)]
 
     def add_comment(self, comment: Comment, events: Sequence[Event] = ()) -> None:
         """Insert ``comment``. Raises Conflict if its id is taken."""

@@ -129,6 +129,20 @@ class SqlBase:
         """Add ``delta`` to counter ``column`` of ``user_id`` (a row on ``conn``'s database)."""
         conn.execute(users.update().where(users.c.id == user_id).values({column: users.c[column] + delta}))
 
+    def _ascending_everywhere(
+        self, what: str, column: sa.ColumnElement[int], where: sa.ColumnElement[bool], after: int | None, limit: int
+    ) -> list[int]:
+        """The smallest ``limit`` values of ``column`` above ``after`` in rows matching
+        ``where``, across every database (primaries), ascending."""
+        query = sa.select(column).where(where).order_by(column).limit(limit)
+        if after is not None:
+            query = query.where(column > after)
+        found: list[int] = []
+        for db in range(len(self._shards)):
+            with self._read(db, what) as conn:
+                found += conn.execute(query).scalars()
+        return sorted(found)[:limit]
+
     def _select_many(self, ids: Iterable[int], what: str, query: Any) -> list[sa.Row[Any]]:
         """Rows of ``query(chunk_of_ids)`` for ``ids`` spread over the databases (primaries)."""
         rows: list[sa.Row[Any]] = []

@@ -53,6 +53,13 @@ class SqlInteractions(SqlBase, InteractionStore):
         rows = self._select_many(post_ids, "liked", lambda ids: liked_query(user_id, ids))
         return {row.post_id for row in rows}
 
+    def liked_posts(self, user_id: int, after: int | None, limit: int) -> list[int]:
+        return self._ascending_everywhere("liked posts", likes.c.post_id, likes.c.user_id == user_id, after, limit)
+
+    def comments_by(self, author_id: int, after: int | None, limit: int) -> list[int]:
+        mine = (comments.c.author_id == author_id) & comments.c.deleted.is_(False)
+        return self._ascending_everywhere("comments by", comments.c.id, mine, after, limit)
+
     def add_comment(self, comment: Comment, events: Sequence[Event] = ()) -> None:
         with self._write(self._shards.db_of(comment.id), "add comment") as conn:
             conn.execute(

@@ -121,6 +121,19 @@ class SqlPosts(SqlBase, PostStore):
         rows = self._select_many(media_ids, "get media", lambda ids: sa.select(media).where(media.c.id.in_(ids)))
         return {row.id: _media_from_row(row) for row in rows}
 
+    def media_of(self, owner_id: int, after: int | None, limit: int) -> list[Media]:
+        query = sa.select(media).where(media.c.owner_id == owner_id).order_by(media.c.id).limit(max(limit, 0))
+        if after is not None:
+            query = query.where(media.c.id > after)
+        with self._read(self._shards.db_of(owner_id), "media of") as conn:
+            return [_media_from_row(row) for row in conn.execute(query)]
+
+    def delete_media(self, media_ids: Iterable[int]) -> None:
+        for db, ids in self._shards.group(media_ids).items():
+            with self._write(db, "delete media") as conn:
+                for part in chunks(ids):
+                    conn.execute(media.delete().where(media.c.id.in_(part)))
+
     def create_post(self, post: Post, events: Sequence[Event] = ()) -> None:
         refs = [{"id": m.id, "url": m.url, "content_type": m.content_type, "size": m.size} for m in post.media]
         if self._shards.dialect == "postgresql":

@@ -18,7 +18,8 @@ from .schema import users
 
 __all__ = ["SqlUsers", "user_from_row"]
 
-_USER_COLUMNS = [c for c in users.c if c.name not in ("handle_key", "password_hash")]
+_USER_COLUMNS = [c for c in users.c if c.name not in ("handle_key", "password_hash", "deleted_at")]
+_LIVE = users.c.deleted_at.is_(None)
 
 
 def user_from_row(row: sa.Row[Any]) -> User:
@@ -55,32 +56,31 @@ class SqlUsers(SqlBase, UserStore):
 
     def get_users(self, user_ids: Iterable[int]) -> dict[int, User]:
         rows = self._select_many(
-            user_ids, "get users", lambda ids: sa.select(*_USER_COLUMNS).where(users.c.id.in_(ids))
+            user_ids, "get users", lambda ids: sa.select(*_USER_COLUMNS).where(users.c.id.in_(ids), _LIVE)
         )
         return {row.id: user_from_row(row) for row in rows}
 
     def user_ids(self, after: int | None, limit: int) -> list[int]:
-        query = sa.select(users.c.id).order_by(users.c.id).limit(limit)
-        if after is not None:
-            query = query.where(users.c.id > after)
-        found: list[int] = []
-        for db in range(len(self._shards)):
-            with self._read(db, "user ids") as conn:
-                found += conn.execute(query).scalars()
-        return sorted(found)[:limit]
+        return self._ascending_everywhere("user ids", users.c.id, _LIVE, after, limit)
 
     def user_by_handle(self, handle: str) -> User | None:
         with self._read(self._handle_db(handle), "user by handle") as conn:
-            row = conn.execute(sa.select(*_USER_COLUMNS).where(users.c.handle_key == handle.lower())).first()
+            row = conn.execute(sa.select(*_USER_COLUMNS).where(users.c.handle_key == handle.lower(), _LIVE)).first()
         return user_from_row(row) if row else None
 
     def password_hash(self, user_id: int) -> str | None:
         with self._read(self._shards.db_of(user_id), "password hash") as conn:
-            value = conn.execute(sa.select(users.c.password_hash).where(users.c.id == user_id)).scalar()
+            value = conn.execute(sa.select(users.c.password_hash).where(users.c.id == user_id, _LIVE)).scalar()
         return str(value) if value is not None else None
 
+    def delete_user(self, user_id: int, deleted_at: float, events: Sequence[Event] = ()) -> bool:
+        gone = {"deleted_at": deleted_at, "handle_key": f"#{user_id}", "password_hash": "", "bio": ""}
+        with self._write(self._shards.db_of(user_id), "delete user") as conn:
+            done = conn.execute(users.update().where(users.c.id == user_id, _LIVE).values(**gone))
+            return self._changed(conn, done, events, user_id)
+
     def set_password_hash(self, user_id: int, password_hash: str) -> None:
-        statement = users.update().where(users.c.id == user_id).values(password_hash=password_hash)
+        statement = users.update().where(users.c.id == user_id, _LIVE).values(password_hash=password_hash)
         with self._write(self._shards.db_of(user_id), "set password") as conn:
             if conn.execute(statement).rowcount == 0:
                 raise NotFound(f"no user {user_id}")
@@ -91,8 +91,8 @@ class SqlUsers(SqlBase, UserStore):
         changes = {k: v for k, v in (("display_name", display_name), ("bio", bio)) if v is not None}
         with self._write(self._shards.db_of(user_id), "update profile") as conn:
             if changes:
-                conn.execute(users.update().where(users.c.id == user_id).values(**changes))
-            row = conn.execute(sa.select(*_USER_COLUMNS).where(users.c.id == user_id)).first()
+                conn.execute(users.update().where(users.c.id == user_id, _LIVE).values(**changes))
+            row = conn.execute(sa.select(*_USER_COLUMNS).where(users.c.id == user_id, _LIVE)).first()
             if row is None:
                 raise NotFound(f"no user {user_id}")
             self._emit(conn, events, shard_of(user_id))
