@@ -55,7 +55,7 @@ class AccountEraser:
                 media = tuple(m.id for m in found[post_id].media) if post_id in found else ()
                 deleted = event(PostDeleted, shard_of(post_id), post_id=post_id, author_id=user_id, media_ids=media)
                 self._posts.delete_post(post_id, self._recorder.clock(), [deleted])
-            self._hydrator.forget_posts(ids)
+            self._hydrator.refresh_posts(ids)
             before = ids[-1]
 
     def _erase_likes(self, user_id: int) -> None:

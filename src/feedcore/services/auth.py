@@ -116,7 +116,7 @@ class AuthService:
         event = self._recorder.event(UserDeleted, shard_of(user_id), user_id=user_id)
         self._users.delete_user(user_id, self._clock(), [event])
         self._tokens.revoke_sessions_of(user_id)
-        self._hydrator.forget_users([user_id])
+        self._hydrator.refresh_users([user_id])
         self._recorder.committed()
 
     def sign_in(self, handle: str, password: str, *, address: str = "") -> str:
