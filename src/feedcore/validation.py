@@ -26,7 +26,9 @@ from precis_i18n import get_profile
 from .errors import InvalidInput, NotFound
 
 __all__ = [
+    "HANDLE_PATTERN",
     "MAX_ID",
+    "MAX_PASSWORD_LENGTH",
     "RESERVED_HANDLES",
     "check_display_name",
     "check_handle",
@@ -43,6 +45,11 @@ MAX_ID = 2**63 - 1
 """The largest id: ids are positive signed 64-bit integers."""
 
 _HANDLE = re.compile(r"[A-Za-z0-9_]{3,30}")
+
+HANDLE_PATTERN = r"^(?![0-9]+$)[A-Za-z0-9_]{3,30}$"
+"""A handle a new user may take, as a regular expression that JSON Schema shares (reserved
+words aside): what the HTTP API's schema states."""
+MAX_PASSWORD_LENGTH = 1024
 
 RESERVED_HANDLES = frozenset(
     {
@@ -174,8 +181,8 @@ def check_ids(values: object, what: str) -> list[int]:
 def check_password(password: object, handle: str, min_length: int) -> str:
     if not isinstance(password, str) or len(password) < min_length:
         raise InvalidInput(f"password must be at least {min_length} characters", code="weak_password")
-    if len(password) > 1024:
-        raise InvalidInput("password must be at most 1024 characters", code="invalid_password")
+    if len(password) > MAX_PASSWORD_LENGTH:
+        raise InvalidInput(f"password must be at most {MAX_PASSWORD_LENGTH} characters", code="invalid_password")
     _encodable(password, "password")
     if len(set(password)) < 4 or handle.lower() in password.lower():
         raise InvalidInput("password is too easy to guess", code="weak_password")
