@@ -1,17 +1,20 @@
-"""feedcore's HTTP API as an ASGI application (Starlette).
+"""feedcore's HTTP API as an ASGI application.
 
 For any ASGI server, the application object is ``feedcore_asgi:app``, configured by
 ``FEEDCORE_*`` variables (``uvicorn feedcore_asgi:app``); it is built on first access, and
 opens the platform at startup. To serve a platform you built, use :func:`create_app`.
+Every route is declared once in :data:`ROUTES` (see :mod:`feedcore_asgi.table`); the router,
+request decoding, response encoding and :func:`openapi_document` derive from it.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from .factory import create_app
+from .factory import ROUTES, create_app
+from .openapi import openapi_document
 
-__all__ = ["app", "create_app"]
+__all__ = ["ROUTES", "app", "create_app", "openapi_document"]
 
 _app: Any = None
 

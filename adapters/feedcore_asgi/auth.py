@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from starlette.datastructures import Headers
-
 from feedcore import Platform
 from feedcore.errors import Unauthorized
 from feedcore.model import Principal
@@ -11,12 +9,11 @@ from feedcore.model import Principal
 __all__ = ["bearer_token", "identify"]
 
 
-def bearer_token(headers: Headers) -> str | None:
+def bearer_token(authorization: str | None) -> str | None:
     """The credentials of an ``Authorization`` header ("" for another scheme), None if absent."""
-    value = headers.get("authorization")
-    if value is None:
+    if authorization is None:
         return None
-    scheme, _, token = value.strip().partition(" ")
+    scheme, _, token = authorization.strip().partition(" ")
     return token.strip() if scheme.lower() == "bearer" else ""
 
 

@@ -1,7 +1,9 @@
-"""One JSON error shape for every failure: ``{"error": {"code", "message"}}`` with its status.
+"""One JSON error shape for every failure: ``{"error": {"code", "message"[, "field"]}}``.
 
-feedcore errors map by class; Starlette's own 404/405 and anything unexpected (a 500) take
-the same shape, so clients never see an HTML or plain-text error page.
+feedcore errors map by class; unknown paths (404), wrong methods (405) and anything
+unexpected (a logged 500) take the same shape, so clients never see an HTML or text page.
+The authorization server's endpoints answer in OAuth's own shape instead (RFC 6749 section
+5.2: ``{"error", "error_description"}``), see :func:`oauth_error_response`.
 """
 
 from __future__ import annotations
@@ -10,9 +12,7 @@ import logging
 import math
 from collections.abc import Mapping
 
-from starlette.exceptions import HTTPException
-from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from msgspec import UNSET
 
 from feedcore.errors import (
     Conflict,
@@ -27,7 +27,11 @@ from feedcore.errors import (
     UnsupportedMedia,
 )
 
-__all__ = ["STATUS", "error_json", "error_response", "http_exception_handler", "unexpected_error_handler"]
+from .responses import Response, encode
+from .wire import Error, ErrorDetail
+from .wire_oauth import OAuthError
+
+__all__ = ["NO_STORE", "STATUS", "error_json", "error_response", "oauth_error_response"]
 
 log = logging.getLogger("feedcore.http")
 
@@ -43,11 +47,12 @@ STATUS: dict[type[FeedcoreError], int] = {
     Unavailable: 503,
 }
 
-_HTTP_CODES = {404: "not_found", 405: "method_not_allowed", 400: "bad_request", 413: "too_large"}
 
-
-def error_json(status: int, code: str, message: str, headers: Mapping[str, str] | None = None) -> JSONResponse:
-    return JSONResponse({"error": {"code": code, "message": message}}, status_code=status, headers=dict(headers or {}))
+def error_json(
+    status: int, code: str, message: str, headers: Mapping[str, str] | None = None, field: str | None = None
+) -> Response:
+    detail = ErrorDetail(code, message, UNSET if field is None else field)
+    return Response(status, encode(Error(detail)), headers=headers)
 
 
 def _status_of(exc: FeedcoreError) -> int:
@@ -77,20 +82,25 @@ def error_response(exc: Exception, headers: Mapping[str, str] | None = None) -> 
         if status == 500:
             log.error("server-side feedcore error: %s", exc, exc_info=exc)
             return error_json(500, "internal_error", "the server failed to handle the request", extra)
-        return error_json(status, exc.code, exc.message, extra)
+        return error_json(status, exc.code, exc.message, extra, getattr(exc, "field", None))
     log.error("unhandled error", exc_info=exc)
     return error_json(500, "internal_error", "the server failed to handle the request", extra)
 
 
-async def http_exception_handler(request: Request, exc: Exception) -> Response:
-    """Starlette's own errors (unknown route, wrong method) in the error shape."""
-    assert isinstance(exc, HTTPException)
-    code = _HTTP_CODES.get(exc.status_code, "http_error")
-    message = {404: f"no route {request.url.path}", 405: f"method {request.method} not allowed here"}.get(
-        exc.status_code, str(exc.detail)
-    )
-    return error_json(exc.status_code, code, message, exc.headers)
+NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
+"""What every answer of the authorization server carries (RFC 6749 section 5.1)."""
 
 
-async def unexpected_error_handler(request: Request, exc: Exception) -> Response:
-    return error_response(exc)
+def oauth_error_response(exc: Exception, headers: Mapping[str, str] | None = None) -> Response:
+    """``exc`` as an RFC 6749 error: input the schema refused keeps its (OAuth) code, other
+    client errors are ``invalid_request``, a backend down ``temporarily_unavailable``."""
+    extra = {**(headers or {}), **NO_STORE}
+    status = _status_of(exc) if isinstance(exc, FeedcoreError) else 500
+    if isinstance(exc, FeedcoreError) and status < 500:
+        error = exc.code if isinstance(exc, InvalidInput) else "invalid_request"
+        return Response(status, encode(OAuthError(error, exc.message)), headers=extra)
+    if isinstance(exc, Unavailable):
+        extra["Retry-After"] = "1"
+        return Response(503, encode(OAuthError("temporarily_unavailable", exc.message)), headers=extra)
+    log.error("unhandled error", exc_info=exc)
+    return Response(500, encode(OAuthError("server_error", "the server failed to handle the request")), headers=extra)

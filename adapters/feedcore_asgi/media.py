@@ -23,50 +23,89 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Mapping
 
-from starlette.responses import Response
-
-from feedcore import Platform
 from feedcore.errors import InvalidInput, NotFound
 
-from .errors import error_json, error_response
+from . import wire
+from .call import Call, Raw
+from .responses import encode
 from .spa import IMMUTABLE
+from .table import Header, Reply
 
-__all__ = ["GONE", "media_response"]
+__all__ = ["GONE", "REPLIES", "REQUEST_HEADERS", "media_bytes"]
 
 GONE = "public, max-age=86400"
 _DIGEST = re.compile(r"-([0-9a-f]{64})\.[0-9a-z]+$")
 _RANGE = re.compile(r"bytes=(\d*)-(\d*)")
 
+_COMMON = (
+    Header("ETag", "The SHA-256 of the bytes.", required=True),
+    Header("Cache-Control", "Cache forever.", {"const": IMMUTABLE}, required=True),
+    Header("Accept-Ranges", "One byte range may be asked for.", {"const": "bytes"}, required=True),
+)
+_RANGE_HEADER = Header("Content-Range", "The bytes sent, of how many.", required=True)
+_BINARY = tuple(wire.MEDIA_TYPES)
+REPLIES = (
+    Reply(200, "The bytes; they never change.", content_types=_BINARY, headers=_COMMON),
+    Reply(206, "The byte range asked for (Range).", content_types=_BINARY, headers=(*_COMMON, _RANGE_HEADER)),
+    Reply(304, "Not modified: If-None-Match names the ETag.", headers=_COMMON),
+    Reply(
+        404,
+        "No such media, never again (cacheable).",
+        wire.Error,
+        headers=(Header("Cache-Control", "Cache the absence.", {"const": GONE}, required=True),),
+    ),
+    Reply(416, "The byte range asked for is outside the object.", wire.Error, headers=(*_COMMON, _RANGE_HEADER)),
+)
+"""Every answer of the media route (the first is its success)."""
+REQUEST_HEADERS = (
+    Header("Range", "One range, `bytes=first-last`, `bytes=first-` or `bytes=-count`."),
+    Header("If-Range", "The ETag the range is wanted of (else the whole object)."),
+    Header("If-None-Match", "ETags the client has: 304 when one matches."),
+)
 
-def media_response(platform: Platform, key: str, headers: Mapping[str, str]) -> Response:
-    """The response to a GET of media object ``key`` with request ``headers`` (lower-case names)."""
+
+def _error(call: Call[None, None], status: int, code: str, message: str) -> Raw:
+    call.reply(status)
+    return Raw(encode(wire.Error(wire.ErrorDetail(code, message))), "application/json")
+
+
+def media_bytes(call: Call[None, None]) -> Raw | None:
+    """A GET of the media object ``key``: the bytes, a range of them, or not modified."""
+    key, headers = call.params["key"], call.request_headers
     try:
-        if not key or any(part in ("", ".", "..") for part in key.split("/")):
+        if any(part in ("", ".", "..") for part in key.split("/")):
             raise NotFound(f"no media {key[:80]}")
-        data, content_type = platform.media.read(key)
+        data, content_type = call.platform.media.read(key)
     except (NotFound, InvalidInput):  # a key the store refuses names nothing either
-        return error_response(NotFound(f"no media {key[:80]}"), {"Cache-Control": GONE})
+        missing = _error(call, 404, "not_found", f"no media {key[:80]}")
+        call.header("Cache-Control", GONE)
+        return missing
     found = _DIGEST.search(key)
     etag = f'"{found.group(1) if found else hashlib.sha256(data).hexdigest()}"'
     common = {"ETag": etag, "Cache-Control": IMMUTABLE, "Accept-Ranges": "bytes"}
+    wanted, if_range = headers.get("range"), headers.get("if-range")
+    span: tuple[int, int] | None = None
+    answer: Raw | None = Raw(data, content_type)
     if _names(headers.get("if-none-match"), etag):
-        return Response(status_code=304, headers=common)
-    wanted = headers.get("range")
-    if_range = headers.get("if-range")
-    if wanted is None or (if_range is not None and if_range != etag):
-        return Response(data, media_type=content_type, headers=common)
-    try:
-        span = _span(wanted, len(data))
-    except _Unsatisfiable:
-        message = f"range {wanted[:80]!r} is outside the {len(data)} bytes"
-        return error_json(416, "range_not_satisfiable", message, {**common, "Content-Range": f"bytes */{len(data)}"})
-    if span is None:
-        return Response(data, media_type=content_type, headers=common)
-    first, last = span
-    ranged = {**common, "Content-Range": f"bytes {first}-{last}/{len(data)}"}
-    return Response(data[first : last + 1], status_code=206, media_type=content_type, headers=ranged)
+        call.reply(304)
+        answer = None
+    elif wanted is not None and (if_range is None or if_range == etag):
+        try:
+            span = _span(wanted, len(data))
+        except _Unsatisfiable:
+            answer = _error(
+                call, 416, "range_not_satisfiable", f"range {wanted[:80]!r} is outside the {len(data)} bytes"
+            )
+            common["Content-Range"] = f"bytes */{len(data)}"
+    if span is not None:
+        first, last = span
+        call.reply(206)
+        common["Content-Range"] = f"bytes {first}-{last}/{len(data)}"
+        answer = Raw(data[first : last + 1], content_type)
+    for name, value in common.items():
+        call.header(name, value)
+    return answer
 
 
 def _names(if_none_match: str | None, etag: str) -> bool:

@@ -2,86 +2,126 @@
 introspection (RFC 7662) and metadata (RFC 8414).
 
 They speak OAuth's own wire format (form bodies; flat ``error`` / ``error_description``
-errors), so they bypass the API's error shape: each builds the framework-free request the
-core's :class:`~feedcore.oauth.OAuthServer` answers.
+errors: :data:`~feedcore_asgi.table.OAUTH_ERRORS`), and are not counted by the API's rate
+limit (sign-in has its own throttling). Each handler hands the core's
+:class:`~feedcore.oauth.OAuthServer` the framework-free request it answers.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from urllib.parse import parse_qsl
+from typing import Any
 
-from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
-
-from feedcore import Platform
-from feedcore.errors import InvalidInput, TooLarge, Unavailable
 from feedcore.oauth import PATHS, HttpRequest, HttpResponse
 
-from .bodies import parse_json_object, read_limited
-from .errors import STATUS, error_response
-from .runtime import blocking
+from . import wire_oauth as w
+from .call import Call, Params, Raw
+from .responses import encode
+from .table import NO_STORE, OAUTH_ERRORS, Header, Reply, Route, oauth_form
 
-__all__ = ["ROUTES", "oauth_request"]
-
-Answer = Callable[[Platform, HttpRequest], HttpResponse]
+__all__ = ["ROUTES"]
 
 
-async def oauth_request(request: Request, limit: int) -> HttpRequest:
-    """The request as the core's authorization server reads it: form fields of a POST (a
-    JSON object is accepted too), the query of a GET. Raises TooLarge past ``limit`` bytes,
-    InvalidInput for a malformed JSON body."""
-    params: list[tuple[str, str]] = list(request.query_params.multi_items()) if request.method == "GET" else []
-    if request.method == "POST":
-        raw = await read_limited(request, limit)
-        if request.headers.get("content-type", "").split(";")[0].strip().lower() == "application/json":
-            params = [(k, v) for k, v in parse_json_object(raw).items() if isinstance(v, str)]
-        else:
-            params = parse_qsl(raw.decode("utf-8", "replace"), keep_blank_values=True)
-    return HttpRequest(
-        method=request.method,
-        url=str(request.url),
-        headers=dict(request.headers),
-        params=tuple(params),
-        address=request.client.host if request.client else "",
+def _request(call: Call[Params, None]) -> HttpRequest:
+    return HttpRequest("POST", call.url, call.request_headers, call.body.pairs, call.address)
+
+
+def _answer(call: Call[Params, None], response: HttpResponse) -> Raw:
+    """The server's answer as this route's reply (its status and headers must be declared)."""
+    if response.status != call.status:
+        call.reply(response.status)
+    for name, value in response.headers.items():
+        if name.lower() != "content-type":
+            call.header(name, value)
+    return Raw(encode(dict(response.body)), "application/json")
+
+
+def token(call: Call[Params, None]) -> Raw:
+    return _answer(call, call.platform.oauth.token(_request(call)))
+
+
+def revoke(call: Call[Params, None]) -> Raw:
+    return _answer(call, call.platform.oauth.revoke(_request(call)))
+
+
+def introspect(call: Call[Params, None]) -> Raw:
+    return _answer(call, call.platform.oauth.introspect(_request(call)))
+
+
+def metadata(call: Call[None, None]) -> Raw:
+    """RFC 8414 metadata; the issuer is the origin the client reached this server at."""
+    issuer = HttpRequest("GET", call.url, {}).origin
+    return Raw(encode(call.platform.oauth.metadata(issuer)), "application/json")
+
+
+_CHALLENGE = Header("WWW-Authenticate", "The client authentication challenge.", required=True)
+_RETRY = Header("Retry-After", "Seconds to wait.", {"type": "integer"}, required=True)
+
+
+def _replies(ok: Reply, *, throttled: bool = False) -> tuple[Reply, ...]:
+    """What the server may answer besides ``ok``: RFC 6749 errors, with their headers."""
+    replies = [
+        Reply(400, "An RFC 6749 error (invalid_request, invalid_grant, ...).", w.OAuthError, headers=NO_STORE),
+        Reply(401, "Client authentication failed.", w.OAuthError, headers=(*NO_STORE, _CHALLENGE)),
+        Reply(503, "A backend is unavailable; retry later.", w.OAuthError, headers=(*NO_STORE, _RETRY)),
+    ]
+    if throttled:
+        replies.append(Reply(429, "Too many failed sign-ins; retry later.", w.OAuthError, headers=(*NO_STORE, _RETRY)))
+    return (ok, *replies)
+
+
+def _oauth_route(
+    path: str, handler: Callable[[Call[Params, None]], Raw], summary: str, ok: Reply, body: Any, throttled: bool = False
+) -> Route:
+    first, *also = _replies(ok, throttled=throttled)
+    return Route(
+        "POST",
+        path,
+        handler,
+        summary,
+        first,
+        auth="none",
+        body=oauth_form(body),
+        also=tuple(also),
+        limited=False,
+        error_shape=OAUTH_ERRORS,
+        tags=("oauth",),
     )
 
 
-def _endpoint(answer: Answer) -> Callable[[Request], object]:
-    async def run(request: Request) -> Response:
-        try:
-            platform = await blocking(request.app.state.holder.get)
-            oauth = await oauth_request(request, platform.settings.max_json_bytes)
-            reply = await blocking(answer, platform, oauth)
-        except (InvalidInput, TooLarge, Unavailable) as exc:
-            return _flat_error(exc)
-        except Exception as exc:  # a bug: a JSON 500
-            return error_response(exc)
-        return JSONResponse(dict(reply.body), status_code=reply.status, headers=dict(reply.headers))
-
-    return run
-
-
-def _flat_error(exc: InvalidInput | TooLarge | Unavailable) -> Response:
-    """A body the server cannot read, or a backend down, as an RFC 6749 error."""
-    if isinstance(exc, Unavailable):
-        return JSONResponse(
-            {"error": "temporarily_unavailable", "error_description": exc.message}, 503, {"Retry-After": "1"}
-        )
-    return JSONResponse({"error": "invalid_request", "error_description": exc.message}, STATUS[type(exc)])
-
-
-async def metadata(request: Request) -> Response:
-    """RFC 8414 metadata; the issuer is the origin the client reached this server at."""
-    platform = await blocking(request.app.state.holder.get)
-    issuer = f"{request.url.scheme}://{request.url.netloc}"
-    return JSONResponse(platform.oauth.metadata(issuer))
-
-
 ROUTES = [
-    Route(PATHS["token_endpoint"], _endpoint(lambda p, r: p.oauth.token(r)), methods=["POST"]),
-    Route(PATHS["revocation_endpoint"], _endpoint(lambda p, r: p.oauth.revoke(r)), methods=["POST"]),
-    Route(PATHS["introspection_endpoint"], _endpoint(lambda p, r: p.oauth.introspect(r)), methods=["POST"]),
-    Route("/.well-known/oauth-authorization-server", metadata, methods=["GET"]),
+    _oauth_route(
+        PATHS["token_endpoint"],
+        token,
+        "OAuth 2 token endpoint (RFC 6749): authorization code with PKCE, refresh token, client credentials, "
+        "password (first-party clients).",
+        Reply(200, "Fresh tokens.", w.Tokens, headers=NO_STORE),
+        w.TokenRequest,
+        throttled=True,
+    ),
+    _oauth_route(
+        PATHS["revocation_endpoint"],
+        revoke,
+        "Revoke a refresh or access token (RFC 7009: an unknown token is not an error).",
+        Reply(200, "Revoked, or nothing to revoke.", w.Empty, headers=NO_STORE),
+        w.RevokeRequest,
+    ),
+    _oauth_route(
+        PATHS["introspection_endpoint"],
+        introspect,
+        "Introspect a token (RFC 7662; confidential clients).",
+        Reply(200, "What the token is.", w.Introspection, headers=NO_STORE),
+        w.IntrospectRequest,
+    ),
+    Route(
+        "GET",
+        "/.well-known/oauth-authorization-server",
+        metadata,
+        "Authorization server metadata (RFC 8414).",
+        Reply(200, "The metadata.", w.Metadata),
+        auth="none",
+        limited=False,
+        error_shape=OAUTH_ERRORS,
+        tags=("oauth",),
+    ),
 ]

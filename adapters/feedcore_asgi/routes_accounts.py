@@ -1,35 +1,64 @@
-"""Accounts: registration, the caller's profile."""
+"""Accounts: registration and the caller's profile (sign-in is OAuth's: see :mod:`.oauth`)."""
 
 from __future__ import annotations
 
-from starlette.responses import Response
-from starlette.routing import Route
-
-from .endpoint import Call, endpoint, json_response
-from .serialize import user_json
+from . import wire
+from .call import Call
+from .table import LOCATION, Reply, Route, json_body
 
 __all__ = ["ROUTES"]
 
 
-@endpoint(auth="none", body="json")
-def register(call: Call) -> Response:
-    user = call.platform.users.register(call.field("handle"), call.field("password"), call.field("display_name"))
-    return json_response(user_json(user), 201, {"Location": f"/v1/users/{user.id}"})
+def register(call: Call[wire.NewUser, None]) -> wire.User:
+    body = call.body
+    user = call.platform.users.register(body.handle, body.password, wire.given(body.display_name))
+    call.header("Location", f"/v1/users/{user.id}")
+    return wire.User.of(user)
 
 
-@endpoint(auth="required")
-def me(call: Call) -> Response:
-    return json_response(user_json(call.platform.users.get(call.user)))
+def me(call: Call[None, None]) -> wire.User:
+    return wire.User.of(call.platform.users.get(call.user))
 
 
-@endpoint(auth="required", body="json")
-def update_me(call: Call) -> Response:
-    user = call.platform.users.update_profile(call.user, display_name=call.field("display_name"), bio=call.field("bio"))
-    return json_response(user_json(user))
+def update_me(call: Call[wire.ProfileUpdate, None]) -> wire.User:
+    body = call.body
+    user = call.platform.users.update_profile(
+        call.user, display_name=wire.given(body.display_name), bio=wire.given(body.bio)
+    )
+    return wire.User.of(user)
 
 
 ROUTES = [
-    Route("/v1/users", register, methods=["POST"]),
-    Route("/v1/me", me, methods=["GET"]),
-    Route("/v1/me", update_me, methods=["PATCH"]),
+    Route(
+        "POST",
+        "/v1/users",
+        register,
+        "Register a user.",
+        Reply(201, "The new user.", wire.User, headers=(LOCATION,)),
+        auth="none",
+        body=json_body(wire.NewUser),
+        errors=(409,),
+        tags=("accounts",),
+    ),
+    Route(
+        "GET",
+        "/v1/me",
+        me,
+        "The caller's profile.",
+        Reply(200, "The caller.", wire.User),
+        auth="required",
+        scope="read",
+        tags=("accounts",),
+    ),
+    Route(
+        "PATCH",
+        "/v1/me",
+        update_me,
+        "Change the caller's display name or bio.",
+        Reply(200, "The caller, changed.", wire.User),
+        auth="required",
+        scope="write",
+        body=json_body(wire.ProfileUpdate),
+        tags=("accounts",),
+    ),
 ]

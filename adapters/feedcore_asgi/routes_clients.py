@@ -2,111 +2,138 @@
 
 from __future__ import annotations
 
-from starlette.responses import Response
-from starlette.routing import Route
-
-from feedcore.errors import InvalidInput
-from feedcore.model import Principal
-
-from .auth import bearer_token
-from .endpoint import Call, endpoint, json_response, no_content
-from .serialize import rfc3339
+from . import wire
+from .call import Call
+from .table import LOCATION, NO_STORE, Reply, Route, json_body
 
 __all__ = ["ROUTES"]
 
-
-def _principal(call: Call) -> Principal:
-    return call.platform.auth.verify(bearer_token(call.request.headers) or "")
+_DONE = Reply(204, "Done.")
 
 
-def _flag(call: Call, name: str) -> bool:
-    value = call.field(name, False)
-    if not isinstance(value, bool):
-        raise InvalidInput(f"{name} must be true or false", code=f"invalid_{name}")
-    return value
-
-
-@endpoint(auth="required", body="json")
-def create_client(call: Call) -> Response:
+def create_client(call: Call[wire.NewClient, None]) -> wire.Client:
     """Register a client application owned by the caller; its secret is shown only here."""
+    body = call.body
     created, secret = call.platform.clients.register(
-        call.field("name"),
-        call.field("redirect_uris", []),
-        call.field("scope"),
-        confidential=_flag(call, "confidential"),
-        client_credentials=_flag(call, "client_credentials"),
+        body.name,
+        body.redirect_uris,
+        wire.given(body.scope),
+        confidential=body.confidential,
+        client_credentials=body.client_credentials,
         owner_id=call.user,
     )
-    body = {
-        "client_id": created.id,
-        "name": created.name,
-        "redirect_uris": list(created.redirect_uris),
-        "scope": " ".join(created.scopes),
-        "grant_types": list(created.grant_types),
-        "token_endpoint_auth_method": "none" if secret is None else "client_secret_basic",
-    }
-    if secret is not None:
-        body["client_secret"] = secret
-    return json_response(body, 201, {"Location": f"/v1/clients/{created.id}", "Cache-Control": "no-store"})
+    call.header("Location", f"/v1/clients/{created.id}")
+    call.header("Cache-Control", "no-store")
+    call.header("Pragma", "no-cache")
+    return wire.Client.of(created, secret)
 
 
-@endpoint(auth="required")
-def delete_client(call: Call) -> Response:
-    call.platform.clients.delete(call.request.path_params["client_id"], owner_id=call.user)
-    return no_content()
+def delete_client(call: Call[None, None]) -> None:
+    call.platform.clients.delete(call.params["client_id"], owner_id=call.user)
 
 
-@endpoint(auth="required")
-def list_sessions(call: Call) -> Response:
-    """The caller's sessions (sign-ins), newest first; ``current`` marks the caller's own."""
-    current = _principal(call).session_id
+def list_sessions(call: Call[None, None]) -> wire.SessionPage:
+    """The caller's sessions (sign-ins), newest first."""
+    platform, current = call.platform, call.principal.session_id if call.principal else None
     items = []
-    for session in call.platform.auth.sessions(call.user):
-        client = call.platform.clients.get(session.client_id)
+    for session in platform.auth.sessions(call.user):
+        client = platform.clients.get(session.client_id)
         items.append(
-            {
-                "id": str(session.id),
-                "client_id": session.client_id,
-                "client_name": client.name if client else session.client_id,
-                "scope": session.scope,
-                "created_at": rfc3339(session.created_at),
-                "expires_at": rfc3339(session.expires_at),
-                "current": session.id == current,
-            }
+            wire.Session(
+                str(session.id),
+                session.client_id,
+                client.name if client else session.client_id,
+                session.scope,
+                wire.time(session.created_at),
+                wire.time(session.expires_at),
+                session.id == current,
+            )
         )
-    return json_response({"items": items, "next_cursor": None})
+    return wire.SessionPage(items, None)
 
 
-@endpoint(auth="required")
-def end_session(call: Call) -> Response:
-    call.platform.auth.end_session(call.user, call.path_id("session_id", "session"))
-    return no_content()
+def end_session(call: Call[None, None]) -> None:
+    call.platform.auth.end_session(call.user, call.id("session_id", "session"))
 
 
-@endpoint(auth="required", body="json")
-def change_password(call: Call) -> Response:
+def change_password(call: Call[wire.PasswordChange, None]) -> None:
     """Change the caller's password; every other session of theirs ends."""
-    call.platform.auth.change_password(
-        call.user,
-        call.field("current_password"),
-        call.field("new_password"),
-        keep_session=_principal(call).session_id,
-    )
-    return no_content()
+    keep = call.principal.session_id if call.principal else None
+    call.platform.auth.change_password(call.user, call.body.current_password, call.body.new_password, keep_session=keep)
 
 
-@endpoint(auth="required", body="json")
-def delete_account(call: Call) -> Response:
+def delete_account(call: Call[wire.PasswordConfirmation, None]) -> wire.Accepted:
     """Delete the caller's account (the password confirms it); its data is removed in the background."""
-    call.platform.auth.delete_account(call.user, call.field("password"))
-    return json_response({}, 202)
+    call.platform.auth.delete_account(call.user, call.body.password)
+    return wire.Accepted()
 
+
+_TAGS = ("accounts",)
 
 ROUTES = [
-    Route("/v1/me", delete_account, methods=["DELETE"]),
-    Route("/v1/clients", create_client, methods=["POST"]),
-    Route("/v1/clients/{client_id}", delete_client, methods=["DELETE"]),
-    Route("/v1/me/sessions", list_sessions, methods=["GET"]),
-    Route("/v1/me/sessions/{session_id}", end_session, methods=["DELETE"]),
-    Route("/v1/me/password", change_password, methods=["PUT"]),
+    Route(
+        "DELETE",
+        "/v1/me",
+        delete_account,
+        "Delete the caller's account (confirmed by password); its posts, likes, comments, follows and media "
+        "are removed in the background.",
+        Reply(202, "The account is gone; its data follows.", wire.Accepted),
+        auth="required",
+        scope="write",
+        body=json_body(wire.PasswordConfirmation),
+        tags=_TAGS,
+    ),
+    Route(
+        "POST",
+        "/v1/clients",
+        create_client,
+        "Register a client application (OAuth 2); the secret of a confidential one is shown only here.",
+        Reply(201, "The client.", wire.Client, headers=(LOCATION, *NO_STORE)),
+        auth="required",
+        scope="write",
+        body=json_body(wire.NewClient),
+        errors=(403,),
+        tags=_TAGS,
+    ),
+    Route(
+        "DELETE",
+        "/v1/clients/{client_id}",
+        delete_client,
+        "Remove a client application the caller registered.",
+        _DONE,
+        auth="required",
+        scope="write",
+        tags=_TAGS,
+    ),
+    Route(
+        "GET",
+        "/v1/me/sessions",
+        list_sessions,
+        "The caller's sessions (sign-ins), newest first.",
+        Reply(200, "Every session (one page).", wire.SessionPage),
+        auth="required",
+        scope="read",
+        tags=_TAGS,
+    ),
+    Route(
+        "DELETE",
+        "/v1/me/sessions/{session_id}",
+        end_session,
+        "End one of the caller's sessions.",
+        _DONE,
+        auth="required",
+        scope="write",
+        tags=_TAGS,
+    ),
+    Route(
+        "PUT",
+        "/v1/me/password",
+        change_password,
+        "Change the caller's password; their other sessions end.",
+        _DONE,
+        auth="required",
+        scope="write",
+        body=json_body(wire.PasswordChange),
+        tags=_TAGS,
+    ),
 ]

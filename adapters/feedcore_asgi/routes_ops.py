@@ -4,58 +4,93 @@ and media bytes for stores without a public URL of their own (``file://``)."""
 from __future__ import annotations
 
 from prometheus_client import CONTENT_TYPE_LATEST
-from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
 
-from .endpoint import Call, endpoint
-from .errors import error_response
-from .media import media_response
-from .openapi import openapi_document
-from .runtime import blocking
+from . import wire
+from .call import Call, Raw
+from .media import REPLIES, REQUEST_HEADERS, media_bytes
+from .table import Reply, Route
 
 __all__ = ["ROUTES"]
 
+_OPS = ("operations",)
 
-async def healthz(request: Request) -> Response:
+
+def healthz(call: Call[None, None]) -> wire.Health:
     """Liveness: the process answers. Touches no backend."""
-    return JSONResponse({"status": "ok"})
+    return wire.Health("ok")
 
 
-async def readyz(request: Request) -> Response:
+def readyz(call: Call[None, None]) -> wire.Ready:
     """Readiness: every backend answers now; 503 (with each one's status) otherwise."""
-    try:
-        platform = await blocking(request.app.state.holder.get)
-        backends = await blocking(platform.check)
-    except Exception as exc:  # not even open: not ready, in the error shape
-        return error_response(exc)
+    backends = call.platform.check()
     ready = all(status == "ok" for status in backends.values())
-    return JSONResponse(
-        {"status": "ok" if ready else "unavailable", "backends": backends}, status_code=200 if ready else 503
-    )
+    if not ready:
+        call.reply(503)
+    return wire.Ready("ok" if ready else "unavailable", backends)
 
 
-async def metrics(request: Request) -> Response:
-    try:
-        body = await blocking(request.app.state.metrics.render)
-    except Exception as exc:
-        return error_response(exc)
-    return Response(body, media_type=CONTENT_TYPE_LATEST)
+def metrics(call: Call[None, None]) -> Raw:
+    return Raw(call.context.metrics.render(), CONTENT_TYPE_LATEST)
 
 
-async def openapi(request: Request) -> Response:
-    return JSONResponse(openapi_document())
-
-
-@endpoint(auth="none", limited=False)
-def media_bytes(call: Call) -> Response:
-    return media_response(call.platform, call.request.path_params["key"], call.request.headers)
+def openapi(call: Call[None, None]) -> Raw:
+    return Raw(call.context.document, "application/json")
 
 
 ROUTES = [
-    Route("/healthz", healthz, methods=["GET"]),
-    Route("/readyz", readyz, methods=["GET"]),
-    Route("/metrics", metrics, methods=["GET"]),
-    Route("/openapi.json", openapi, methods=["GET"]),
-    Route("/media/{key:path}", media_bytes, methods=["GET"]),
+    Route(
+        "GET",
+        "/healthz",
+        healthz,
+        "Liveness.",
+        Reply(200, "The process answers.", wire.Health),
+        auth="none",
+        limited=False,
+        inline=True,
+        tags=_OPS,
+    ),
+    Route(
+        "GET",
+        "/readyz",
+        readyz,
+        "Readiness of every backend.",
+        Reply(200, "Every backend answers.", wire.Ready),
+        auth="none",
+        limited=False,
+        also=(Reply(503, "A backend is down.", wire.Ready),),
+        tags=_OPS,
+    ),
+    Route(
+        "GET",
+        "/metrics",
+        metrics,
+        "Prometheus metrics.",
+        Reply(200, "The exposition text.", content_types=("text/plain",)),
+        auth="none",
+        limited=False,
+        tags=_OPS,
+    ),
+    Route(
+        "GET",
+        "/openapi.json",
+        openapi,
+        "This document (OpenAPI 3.1).",
+        Reply(200, "The document.", content_types=("application/json",)),
+        auth="none",
+        limited=False,
+        inline=True,
+        tags=_OPS,
+    ),
+    Route(
+        "GET",
+        "/media/{key}",
+        media_bytes,
+        "Media bytes (for media stores without public URLs): immutable, with an ETag and byte ranges.",
+        REPLIES[0],
+        auth="none",
+        also=REPLIES[1:],
+        request_headers=REQUEST_HEADERS,
+        limited=False,
+        tags=("media",),
+    ),
 ]

@@ -2,97 +2,177 @@
 
 from __future__ import annotations
 
-from starlette.responses import Response
-from starlette.routing import Route
-
 from feedcore.errors import InvalidInput, NotFound
 
-from .endpoint import Call, endpoint, json_response, no_content, parse_id
-from .serialize import comment_json, media_json, page_json, post_json
+from . import wire
+from .call import Call, Upload, parse_id
+from .paging import LIST_PAGING, Paging
+from .table import LOCATION, Reply, Route, json_body, media_body
 
 __all__ = ["ROUTES"]
 
+_DONE = Reply(204, "Done (idempotent).")
+_GONE = Reply(204, "Deleted.")
 
-def _media_ids(value: object) -> list[int]:
-    if value is None:
-        return []
-    if not isinstance(value, list) or not all(isinstance(v, (str, int)) and not isinstance(v, bool) for v in value):
-        raise InvalidInput("media_ids must be a list of media id strings", code="invalid_media_ids")
+
+def _media_ids(ids: list[str]) -> list[int]:
     try:
-        return [parse_id(str(v), "media") for v in value]
-    except NotFound:
-        raise InvalidInput("media_ids must be a list of media id strings", code="unknown_media") from None
+        return [parse_id(i, "media") for i in ids]
+    except NotFound as exc:
+        raise InvalidInput(exc.message, code="unknown_media") from None
 
 
-@endpoint(auth="required", body="media")
-def upload_media(call: Call) -> Response:
-    media = call.platform.media.upload(call.user, call.body, call.request.headers.get("content-type", ""))
-    return json_response(media_json(media), 201)
+def upload_media(call: Call[Upload, None]) -> wire.Media:
+    return wire.Media.of(call.platform.media.upload(call.user, call.body.data, call.body.content_type))
 
 
-@endpoint(auth="required", body="json")
-def create_post(call: Call) -> Response:
-    post = call.platform.posts.create(call.user, call.field("text"), _media_ids(call.field("media_ids")))
-    return json_response(post_json(post), 201, {"Location": f"/v1/posts/{post.id}"})
+def create_post(call: Call[wire.NewPost, None]) -> wire.Post:
+    post = call.platform.posts.create(call.user, call.body.text, _media_ids(call.body.media_ids))
+    call.header("Location", f"/v1/posts/{post.id}")
+    return wire.Post.of(post)
 
 
-@endpoint()
-def show_post(call: Call) -> Response:
-    return json_response(post_json(call.platform.posts.get(call.path_id("post_id", "post"))))
+def show_post(call: Call[None, None]) -> wire.Post:
+    return wire.Post.of(call.platform.posts.get(call.id("post_id", "post")))
 
 
-@endpoint(auth="required", body="json")
-def edit_post(call: Call) -> Response:
-    return json_response(
-        post_json(call.platform.posts.edit(call.user, call.path_id("post_id", "post"), call.field("text")))
-    )
+def edit_post(call: Call[wire.PostEdit, None]) -> wire.Post:
+    return wire.Post.of(call.platform.posts.edit(call.user, call.id("post_id", "post"), call.body.text))
 
 
-@endpoint(auth="required")
-def delete_post(call: Call) -> Response:
-    call.platform.posts.delete(call.user, call.path_id("post_id", "post"))
-    return no_content()
+def delete_post(call: Call[None, None]) -> None:
+    call.platform.posts.delete(call.user, call.id("post_id", "post"))
 
 
-@endpoint(auth="required")
-def like(call: Call) -> Response:
-    call.platform.interactions.like(call.user, call.path_id("post_id", "post"))
-    return no_content()
+def like(call: Call[None, None]) -> None:
+    call.platform.interactions.like(call.user, call.id("post_id", "post"))
 
 
-@endpoint(auth="required")
-def unlike(call: Call) -> Response:
-    call.platform.interactions.unlike(call.user, call.path_id("post_id", "post"))
-    return no_content()
+def unlike(call: Call[None, None]) -> None:
+    call.platform.interactions.unlike(call.user, call.id("post_id", "post"))
 
 
-@endpoint(auth="required", body="json")
-def add_comment(call: Call) -> Response:
-    comment = call.platform.interactions.comment(call.user, call.path_id("post_id", "post"), call.field("text"))
-    return json_response(comment_json(comment), 201)
+def add_comment(call: Call[wire.NewComment, None]) -> wire.Comment:
+    return wire.Comment.of(call.platform.interactions.comment(call.user, call.id("post_id", "post"), call.body.text))
 
 
-@endpoint()
-def list_comments(call: Call) -> Response:
-    page = call.platform.interactions.comments(call.path_id("post_id", "post"), call.query_limit(50), call.cursor)
-    return json_response(page_json(page, comment_json))
+def list_comments(call: Call[None, Paging]) -> wire.CommentPage:
+    q = call.query
+    page = call.platform.interactions.comments(call.id("post_id", "post"), q.limit, q.cursor)
+    return wire.CommentPage.of(page, wire.Comment.of)
 
 
-@endpoint(auth="required")
-def delete_comment(call: Call) -> Response:
-    call.platform.interactions.delete_comment(call.user, call.path_id("comment_id", "comment"))
-    return no_content()
+def delete_comment(call: Call[None, None]) -> None:
+    call.platform.interactions.delete_comment(call.user, call.id("comment_id", "comment"))
 
+
+_POSTS = ("posts",)
 
 ROUTES = [
-    Route("/v1/media", upload_media, methods=["POST"]),
-    Route("/v1/posts", create_post, methods=["POST"]),
-    Route("/v1/posts/{post_id}", show_post, methods=["GET"]),
-    Route("/v1/posts/{post_id}", edit_post, methods=["PATCH"]),
-    Route("/v1/posts/{post_id}", delete_post, methods=["DELETE"]),
-    Route("/v1/posts/{post_id}/like", like, methods=["PUT"]),
-    Route("/v1/posts/{post_id}/like", unlike, methods=["DELETE"]),
-    Route("/v1/posts/{post_id}/comments", add_comment, methods=["POST"]),
-    Route("/v1/posts/{post_id}/comments", list_comments, methods=["GET"]),
-    Route("/v1/comments/{comment_id}", delete_comment, methods=["DELETE"]),
+    Route(
+        "POST",
+        "/v1/media",
+        upload_media,
+        "Upload an image or video (the raw bytes as the body).",
+        Reply(201, "The stored media; attach it to a post by id.", wire.Media),
+        auth="required",
+        scope="write",
+        body=media_body(),
+        tags=("media",),
+    ),
+    Route(
+        "POST",
+        "/v1/posts",
+        create_post,
+        "Publish a post.",
+        Reply(201, "The new post.", wire.Post, headers=(LOCATION,)),
+        auth="required",
+        scope="write",
+        body=json_body(wire.NewPost),
+        tags=_POSTS,
+    ),
+    Route(
+        "GET",
+        "/v1/posts/{post_id}",
+        show_post,
+        "A post.",
+        Reply(200, "The post.", wire.Post),
+        scope="read",
+        tags=_POSTS,
+    ),
+    Route(
+        "PATCH",
+        "/v1/posts/{post_id}",
+        edit_post,
+        "Edit a post's text (its author only).",
+        Reply(200, "The edited post.", wire.Post),
+        auth="required",
+        scope="write",
+        body=json_body(wire.PostEdit),
+        errors=(403,),
+        tags=_POSTS,
+    ),
+    Route(
+        "DELETE",
+        "/v1/posts/{post_id}",
+        delete_post,
+        "Delete a post (its author only).",
+        _GONE,
+        auth="required",
+        scope="write",
+        errors=(403,),
+        tags=_POSTS,
+    ),
+    Route(
+        "PUT",
+        "/v1/posts/{post_id}/like",
+        like,
+        "Like a post (idempotent).",
+        _DONE,
+        auth="required",
+        scope="write",
+        tags=_POSTS,
+    ),
+    Route(
+        "DELETE",
+        "/v1/posts/{post_id}/like",
+        unlike,
+        "Take a like back (idempotent).",
+        _DONE,
+        auth="required",
+        scope="write",
+        tags=_POSTS,
+    ),
+    Route(
+        "POST",
+        "/v1/posts/{post_id}/comments",
+        add_comment,
+        "Comment on a post.",
+        Reply(201, "The new comment.", wire.Comment),
+        auth="required",
+        scope="write",
+        body=json_body(wire.NewComment),
+        tags=_POSTS,
+    ),
+    Route(
+        "GET",
+        "/v1/posts/{post_id}/comments",
+        list_comments,
+        "Comments on a post, oldest first.",
+        Reply(200, "A page of comments.", wire.CommentPage),
+        scope="read",
+        query=LIST_PAGING,
+        tags=_POSTS,
+    ),
+    Route(
+        "DELETE",
+        "/v1/comments/{comment_id}",
+        delete_comment,
+        "Delete a comment (its author or the post's).",
+        _GONE,
+        auth="required",
+        scope="write",
+        errors=(403,),
+        tags=_POSTS,
+    ),
 ]

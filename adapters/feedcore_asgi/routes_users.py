@@ -2,80 +2,141 @@
 
 from __future__ import annotations
 
-from starlette.responses import Response
-from starlette.routing import Route
+from feedcore.model import FeedItem, Page
+from feedcore.model import User as DomainUser
 
-from feedcore.model import FeedItem, Page, User
-
-from .endpoint import Call, endpoint, json_response, no_content, parse_id
-from .serialize import item_json, page_json, user_json
+from . import wire
+from .call import Call, parse_id
+from .paging import FEED_PAGING, LIST_PAGING, Paging
+from .table import Header, Reply, Route
 
 __all__ = ["DEGRADED_HEADER", "ROUTES"]
 
 DEGRADED_HEADER = "X-Feedcore-Degraded"
+_DEGRADED = Header(DEGRADED_HEADER, "Sent (true) when a backend was skipped: the page may be stale.", {"const": "true"})
+_DONE = Reply(204, "Done (idempotent).")
 
 
-def _user(call: Call) -> User:
-    """The user named by the ``user`` path parameter: a decimal id, or a handle (optional @)."""
-    text = call.request.path_params["user"]
+def _user(call: Call[None, Paging] | Call[None, None]) -> DomainUser:
+    """The user named by the ``user`` path parameter: digits are an id, else a handle (optional @)."""
+    text = call.params["user"]
     users = call.platform.users
     if text.isascii() and text.isdigit():
         return users.get(parse_id(text, "user"))
     return users.by_handle(text.removeprefix("@"))
 
 
-def _feed_page(call: Call, page: Page[FeedItem]) -> Response:
-    call.request.app.state.metrics.feed_reads.labels("true" if page.degraded else "false").inc()
-    return json_response(page_json(page, item_json), headers={DEGRADED_HEADER: "true"} if page.degraded else None)
+def _feed_page(call: Call[None, Paging], page: Page[FeedItem]) -> wire.FeedPage:
+    call.context.metrics.feed_reads.labels("true" if page.degraded else "false").inc()
+    if page.degraded:
+        call.header(DEGRADED_HEADER, "true")
+    return wire.FeedPage.of(page, wire.FeedItem.of)
 
 
-@endpoint()
-def show_user(call: Call) -> Response:
-    return json_response(user_json(_user(call)))
+def show_user(call: Call[None, None]) -> wire.User:
+    return wire.User.of(_user(call))
 
 
-@endpoint()
-def followers(call: Call) -> Response:
-    page = call.platform.graph.followers(_user(call).id, call.query_limit(50), call.cursor)
-    return json_response(page_json(page, user_json))
+def followers(call: Call[None, Paging]) -> wire.UserPage:
+    page = call.platform.graph.followers(_user(call).id, call.query.limit, call.query.cursor)
+    return wire.UserPage.of(page, wire.User.of)
 
 
-@endpoint()
-def following(call: Call) -> Response:
-    page = call.platform.graph.following(_user(call).id, call.query_limit(50), call.cursor)
-    return json_response(page_json(page, user_json))
+def following(call: Call[None, Paging]) -> wire.UserPage:
+    page = call.platform.graph.following(_user(call).id, call.query.limit, call.query.cursor)
+    return wire.UserPage.of(page, wire.User.of)
 
 
-@endpoint()
-def user_posts(call: Call) -> Response:
-    return _feed_page(
-        call, call.platform.feeds.timeline(_user(call).id, call.query_limit(20), call.cursor, viewer_id=call.viewer)
-    )
+def user_posts(call: Call[None, Paging]) -> wire.FeedPage:
+    q = call.query
+    return _feed_page(call, call.platform.feeds.timeline(_user(call).id, q.limit, q.cursor, viewer_id=call.viewer))
 
 
-@endpoint(auth="required")
-def follow(call: Call) -> Response:
-    call.platform.graph.follow(call.user, call.path_id("user_id", "user"))
-    return no_content()
+def follow(call: Call[None, None]) -> None:
+    call.platform.graph.follow(call.user, call.id("user_id", "user"))
 
 
-@endpoint(auth="required")
-def unfollow(call: Call) -> Response:
-    call.platform.graph.unfollow(call.user, call.path_id("user_id", "user"))
-    return no_content()
+def unfollow(call: Call[None, None]) -> None:
+    call.platform.graph.unfollow(call.user, call.id("user_id", "user"))
 
 
-@endpoint(auth="required")
-def home_feed(call: Call) -> Response:
-    return _feed_page(call, call.platform.feeds.home(call.user, call.query_limit(20), call.cursor))
+def home_feed(call: Call[None, Paging]) -> wire.FeedPage:
+    return _feed_page(call, call.platform.feeds.home(call.user, call.query.limit, call.query.cursor))
 
+
+_TAGS = ("users",)
 
 ROUTES = [
-    Route("/v1/users/{user}", show_user, methods=["GET"]),
-    Route("/v1/users/{user}/followers", followers, methods=["GET"]),
-    Route("/v1/users/{user}/following", following, methods=["GET"]),
-    Route("/v1/users/{user}/posts", user_posts, methods=["GET"]),
-    Route("/v1/me/following/{user_id}", follow, methods=["PUT"]),
-    Route("/v1/me/following/{user_id}", unfollow, methods=["DELETE"]),
-    Route("/v1/feed", home_feed, methods=["GET"]),
+    Route(
+        "GET",
+        "/v1/users/{user}",
+        show_user,
+        "A user, with counters.",
+        Reply(200, "The user.", wire.User),
+        scope="read",
+        tags=_TAGS,
+    ),
+    Route(
+        "GET",
+        "/v1/users/{user}/followers",
+        followers,
+        "Who follows the user, newest first.",
+        Reply(200, "A page of users.", wire.UserPage),
+        scope="read",
+        query=LIST_PAGING,
+        tags=_TAGS,
+    ),
+    Route(
+        "GET",
+        "/v1/users/{user}/following",
+        following,
+        "Whom the user follows, newest first.",
+        Reply(200, "A page of users.", wire.UserPage),
+        scope="read",
+        query=LIST_PAGING,
+        tags=_TAGS,
+    ),
+    Route(
+        "GET",
+        "/v1/users/{user}/posts",
+        user_posts,
+        "The user's posts, newest first.",
+        Reply(200, "A page of feed items.", wire.FeedPage, headers=(_DEGRADED,)),
+        scope="read",
+        query=FEED_PAGING,
+        tags=_TAGS,
+    ),
+    Route(
+        "PUT",
+        "/v1/me/following/{user_id}",
+        follow,
+        "Follow a user (idempotent).",
+        _DONE,
+        auth="required",
+        scope="follow",
+        errors=(400,),
+        tags=_TAGS,
+    ),
+    Route(
+        "DELETE",
+        "/v1/me/following/{user_id}",
+        unfollow,
+        "Unfollow a user (idempotent).",
+        _DONE,
+        auth="required",
+        scope="follow",
+        errors=(400,),
+        tags=_TAGS,
+    ),
+    Route(
+        "GET",
+        "/v1/feed",
+        home_feed,
+        "The caller's home feed, newest first.",
+        Reply(200, "A page of feed items.", wire.FeedPage, headers=(_DEGRADED,)),
+        auth="required",
+        scope="read",
+        query=FEED_PAGING,
+        tags=("feed",),
+    ),
 ]

@@ -8,7 +8,7 @@ import threading
 from collections.abc import Callable
 from typing import ParamSpec, TypeVar
 
-from starlette.concurrency import run_in_threadpool
+import anyio.to_thread
 
 from feedcore import Platform, Settings
 
@@ -21,7 +21,7 @@ T = TypeVar("T")
 async def blocking(fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
     """Run the synchronous ``fn`` on the worker thread pool. Every core call of the app goes
     through here, so the event loop never waits on a backend."""
-    return await run_in_threadpool(functools.partial(fn, *args, **kwargs))
+    return await anyio.to_thread.run_sync(functools.partial(fn, *args, **kwargs))
 
 
 class PlatformHolder:

@@ -70,14 +70,18 @@ def assert_oauth_error(response: httpx.Response, status: int, error: str) -> dic
     return body
 
 
-def assert_error(response: httpx.Response, status: int, code: str | None = None) -> dict[str, Any]:
-    """The response is the one error shape with ``status`` (and ``code``)."""
+def assert_error(
+    response: httpx.Response, status: int, code: str | None = None, field: str | None = None
+) -> dict[str, Any]:
+    """The response is the one error shape with ``status`` (and ``code``, and ``field``)."""
     assert response.status_code == status, response.text
     assert response.headers["content-type"].startswith("application/json")
     body = response.json()
-    assert set(body) == {"error"} and set(body["error"]) == {"code", "message"}, body
+    assert set(body) == {"error"} and set(body["error"]) - {"field"} == {"code", "message"}, body
     if code is not None:
         assert body["error"]["code"] == code, body
+    if field is not None:
+        assert body["error"].get("field") == field, body
     return body["error"]
 
 

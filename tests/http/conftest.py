@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 import warnings
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -22,6 +24,26 @@ with warnings.catch_warnings():
 AppFactory = Callable[..., TestClient]
 
 
+def assert_statuses_documented(app: Any) -> None:
+    """Every (operation, status) the app answered, per its latency metric, is in its document."""
+    context = app.state.context
+    document = json.loads(context.document)
+    undocumented = []
+    for metric in context.metrics.latency.collect():
+        for sample in metric.samples:
+            if sample.name != "feedcore_http_request_duration_seconds_count":
+                continue
+            method, route, status = (sample.labels[k] for k in ("method", "route", "status"))
+            path = re.sub(r"\{(\w+):\w+\}", r"{\1}", route)
+            operation = document["paths"].get(path, {}).get(method.lower())
+            if path == "<unmatched>" or (operation is None and status == "405"):
+                continue  # the web client, an unknown path, or an undocumented method: not an operation
+            responses = (operation or {}).get("responses", {})
+            if status not in responses:
+                undocumented.append(f"{method} {path} {status}")
+    assert not undocumented, f"answered but not documented: {undocumented}"
+
+
 @pytest.fixture
 def app_factory(tmp_path: Path, clock: FakeClock) -> Iterator[AppFactory]:
     """``app_factory(**settings)``: a TestClient on a fresh embedded platform with those settings."""
@@ -39,6 +61,8 @@ def app_factory(tmp_path: Path, clock: FakeClock) -> Iterator[AppFactory]:
     for platform, client in opened:
         client.close()
         platform.close()
+    for _, client in opened:
+        assert_statuses_documented(client.app)
 
 
 @pytest.fixture

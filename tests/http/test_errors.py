@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 from feedcore_asgi import create_app
-from feedcore_asgi.endpoint import Call, endpoint
-from starlette.requests import Request
-from starlette.responses import Response
+from feedcore_asgi.call import Call
+from feedcore_asgi.factory import ROUTES
+from feedcore_asgi.table import Reply, Route
 
 from feedcore import Platform, Settings
 from feedcore.backends import open_backend
@@ -16,7 +16,7 @@ from tests.fixtures.platforms import TEST_SETTINGS
 from tests.fixtures.services import free_port
 
 from .client import PASSWORD, PNG, ApiUser, assert_error, assert_oauth_error, signup
-from .conftest import AppFactory, TestClient
+from .conftest import AppFactory, TestClient, assert_statuses_documented
 
 
 @pytest.fixture
@@ -150,22 +150,17 @@ def test_503_backend_unavailable(tmp_path: Path) -> None:
         ready = api.get("/readyz")
         assert ready.status_code == 503
         assert ready.json()["backends"]["store"] == "ok" and ready.json()["backends"]["cache"] != "ok"
+    assert_statuses_documented(api.app)
 
 
 def test_500_is_json(tmp_path: Path) -> None:
-    """A bug in an endpoint, or outside any endpoint, still answers in the error shape."""
+    """A bug in a handler still answers in the error shape."""
 
-    @endpoint(auth="none")
-    def broken(call: Call) -> Response:
+    def broken(call: Call[None, None]) -> None:
         raise RuntimeError("a bug")
 
-    async def raw(request: Request) -> Response:
-        raise RuntimeError("a bug outside the endpoint wrapper")
-
+    route = Route("GET", "/broken", broken, "Broken.", Reply(204, "Never."), auth="none")
     with Platform.open(Settings(**{**TEST_SETTINGS, "data_dir": str(tmp_path)})) as platform:
-        app = create_app(platform)
-        app.add_route("/broken", broken)
-        app.add_route("/raw", raw)
+        app = create_app(platform, routes=[*ROUTES, route])
         with TestClient(app, raise_server_exceptions=False) as api:
             assert_error(api.get("/broken"), 500, "internal_error")
-            assert_error(api.get("/raw"), 500, "internal_error")

@@ -31,12 +31,13 @@ def test_lone_surrogates_are_400_on_every_text_field(api: TestClient, alice: Api
         ("PATCH", "/v1/me", f'{{"display_name": {LONE_SURROGATE_JSON}}}'),
         ("PATCH", "/v1/me", f'{{"bio": {LONE_SURROGATE_JSON}}}'),
     ]
+    # the JSON decoder refuses them (I-JSON): the body is not valid JSON text
     for method, url, body in cases:
-        assert_error(_json(api, method, url, body, alice.auth), 400, "invalid_text")
+        assert_error(_json(api, method, url, body, alice.auth), 400, "invalid_json")
     register = json.dumps({"handle": "bob", "password": PASSWORD})[:-1] + f', "display_name": {LONE_SURROGATE_JSON}}}'
-    assert_error(_json(api, "POST", "/v1/users", register, {}), 400, "invalid_text")
+    assert_error(_json(api, "POST", "/v1/users", register, {}), 400, "invalid_json")
     token = f'{{"grant_type": "password", "username": "\\ud800", "password": "{PASSWORD}"}}'
-    assert_oauth_error(_json(api, "POST", "/v1/auth/token", token, {}), 400, "invalid_grant")
+    assert_oauth_error(_json(api, "POST", "/v1/auth/token", token, {}), 400, "invalid_request")
     assert api.get(f"/v1/posts/{post['id']}").json()["text"] == "fine"
 
 

@@ -1,31 +1,47 @@
-"""The OpenAPI document is valid 3.1 and lists exactly the app's routes and methods."""
+"""The OpenAPI document is valid 3.1, lists exactly the app's operations, and carries the
+bounds of the app's own settings."""
 
 from __future__ import annotations
 
+import json
 import re
+from pathlib import Path
+from typing import Any
 
+from click.testing import CliRunner
 from feedcore_asgi import create_app
-from feedcore_asgi.openapi import openapi_document
+from feedctl.main import cli
 from openapi_spec_validator import validate
 from starlette.routing import Route
 
+from feedcore import Settings
 
-def _app_operations() -> set[tuple[str, str]]:
+from .conftest import AppFactory
+
+
+def _document(app: Any) -> dict[str, Any]:
+    return json.loads(app.state.context.document)
+
+
+def _app_operations(app: Any) -> set[tuple[str, str]]:
     operations = set()
-    for route in create_app().routes:
+    for route in app.routes:
         assert isinstance(route, Route)
         path = re.sub(r"\{(\w+):\w+\}", r"{\1}", route.path)
         operations |= {(path, m.lower()) for m in route.methods or () if m != "HEAD"}
     return operations
 
 
-def test_document_is_valid_openapi_31() -> None:
-    validate(openapi_document())
+def test_document_is_valid_openapi_31(api: Any) -> None:
+    document = api.get("/openapi.json").json()
+    validate(document)
+    assert document["openapi"] == "3.1.0"
 
 
 def test_document_matches_the_app() -> None:
-    documented = {(path, method) for path, item in openapi_document()["paths"].items() for method in item}
-    assert documented == _app_operations()
+    app = create_app(settings=Settings())
+    documented = {(path, method) for path, item in _document(app)["paths"].items() for method in item}
+    assert documented == _app_operations(app)
 
 
 def test_issue_routes_are_all_there() -> None:
@@ -38,4 +54,43 @@ def test_issue_routes_are_all_there() -> None:
     GET /v1/posts/{post_id}/comments; DELETE /v1/comments/{comment_id}; GET /healthz; GET /readyz; GET /metrics;
     GET /openapi.json"""
     wanted = {(p.strip().split()[1], p.strip().split()[0].lower()) for p in expected.split(";")}
-    assert wanted <= _app_operations()
+    assert wanted <= _app_operations(create_app(settings=Settings()))
+
+
+def test_bounds_come_from_the_apps_settings(app_factory: AppFactory) -> None:
+    api = app_factory(max_post_length=7, max_comment_length=9, max_json_bytes=1000, max_media_bytes=5000)
+    document = api.get("/openapi.json").json()
+    validate(document)
+    schemas = document["components"]["schemas"]
+    assert schemas["NewPost"]["properties"]["text"]["maxLength"] == 7
+    assert schemas["PostEdit"]["properties"]["text"]["maxLength"] == 7
+    assert schemas["NewComment"]["properties"]["text"]["maxLength"] == 9
+    assert schemas["NewUser"]["properties"]["password"]["minLength"] == 8
+    paths = document["paths"]
+    assert paths["/v1/posts"]["post"]["requestBody"]["x-feedcore-max-bytes"] == 1000
+    assert paths["/v1/media"]["post"]["requestBody"]["x-feedcore-max-bytes"] == 5000
+    # another app in the same process keeps its own bounds
+    other = app_factory().get("/openapi.json").json()
+    assert other["components"]["schemas"]["NewPost"]["properties"]["text"]["maxLength"] == 500
+
+
+def test_user_path_takes_a_handle_with_an_at(api: Any) -> None:
+    """Documented: /v1/users/{user} takes an id, a handle, or @handle."""
+    (parameter,) = api.get("/openapi.json").json()["paths"]["/v1/users/{user}"]["get"]["parameters"]
+    pattern = re.compile(parameter["schema"]["pattern"])
+    assert all(pattern.search(v) for v in ("123", "alice", "@alice", "@123"))
+    assert not any(pattern.search(v) for v in ("al", "@", "a b", "@@alice"))
+
+
+def test_feedctl_openapi_prints_the_served_document(app_factory: AppFactory, tmp_path: Path) -> None:
+    env = {"FEEDCORE_DATA_DIR": str(tmp_path / "unused"), "FEEDCORE_MAX_POST_LENGTH": "42"}
+    printed = CliRunner().invoke(cli, ["openapi"], env=env)
+    assert printed.exit_code == 0, printed.output
+    out = tmp_path / "openapi.json"
+    written = CliRunner().invoke(cli, ["openapi", "--out", str(out)], env=env)
+    assert written.exit_code == 0, written.output
+    assert out.read_text() == printed.output  # the same bytes, sorted keys, one final newline
+    assert printed.output == json.dumps(json.loads(printed.output), sort_keys=True, indent=2) + "\n"
+    served = app_factory(max_post_length=42).get("/openapi.json").json()
+    assert json.loads(printed.output) == served
+    assert not (tmp_path / "unused").exists()  # no platform was opened

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import copy
+import json
 import logging
 import threading
+from pathlib import Path
 from typing import Any
 
 import click
@@ -83,6 +85,23 @@ def serve(host: str, port: int, workers: int, log_level: str, access_log: bool) 
     )
 
 
+@click.command()
+@click.option("--out", type=click.Path(dir_okay=False, writable=True), help="Write to FILE instead of standard output.")
+def openapi(out: str | None) -> None:
+    """Print the HTTP API's OpenAPI 3.1 document (as /openapi.json serves it), without a server.
+
+    The bounds in it (text lengths, body sizes) come from FEEDCORE_* settings, as the server's
+    do. The output is stable: sorted keys, two-space indents, a final newline.
+    """
+    from feedcore_asgi import ROUTES, openapi_document
+
+    text = json.dumps(openapi_document(ROUTES, Settings.from_env()), sort_keys=True, indent=2, ensure_ascii=False)
+    if out is None:
+        click.echo(text)
+    else:
+        Path(out).write_text(text + "\n", encoding="utf-8")
+
+
 def _handlers(handlers: str | None) -> list[str]:
     chosen = [h.strip() for h in (handlers or "").split(",") if h.strip()]
     unknown = [h for h in chosen if h not in DEFAULT_GROUPS]
@@ -149,4 +168,4 @@ def relay(interval: float, log_level: str) -> None:
         run_relay(platform, stop, interval)
 
 
-COMMANDS: list[click.Command] = [serve, worker, relay]
+COMMANDS: list[click.Command] = [serve, openapi, worker, relay]

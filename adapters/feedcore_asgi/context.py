@@ -1,0 +1,21 @@
+"""What every endpoint of one app shares: its settings, platform, metrics and document."""
+
+from __future__ import annotations
+
+import attrs
+
+from feedcore import Settings
+
+from .metrics import Metrics
+from .runtime import PlatformHolder
+
+__all__ = ["AppContext"]
+
+
+@attrs.frozen
+class AppContext:
+    settings: Settings
+    holder: PlatformHolder
+    metrics: Metrics
+    document: bytes
+    """The OpenAPI document, encoded."""

@@ -1,0 +1,47 @@
+"""What leaves the app: a status, headers and a body, sent over raw ASGI."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import msgspec
+
+from .asgi import Send
+
+__all__ = ["JSON", "Response", "encode"]
+
+JSON = "application/json"
+
+encode = msgspec.json.Encoder().encode
+"""Compact UTF-8 JSON of a Struct (or of builtins)."""
+
+
+class Response:
+    """One response, ready to send. ``headers`` are extra headers, a mapping or pairs (several
+    ``Set-Cookie``); content type and length are added. ``viewer`` is the authenticated user,
+    for the access log."""
+
+    __slots__ = ("body", "content_type", "headers", "status", "viewer")
+
+    def __init__(
+        self,
+        status: int,
+        body: bytes = b"",
+        content_type: str | None = JSON,
+        headers: Mapping[str, str] | Sequence[tuple[str, str]] | None = None,
+        viewer: int | None = None,
+    ) -> None:
+        self.status = status
+        self.body = body
+        self.content_type = content_type if body else None
+        self.headers = list(headers.items() if isinstance(headers, Mapping) else headers) if headers else []
+        self.viewer = viewer
+
+    async def send(self, send: Send) -> None:
+        raw = [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in self.headers]
+        if self.content_type is not None:
+            raw.append((b"content-type", self.content_type.encode("latin-1")))
+        if self.status not in (204, 304):
+            raw.append((b"content-length", str(len(self.body)).encode()))
+        await send({"type": "http.response.start", "status": self.status, "headers": raw})
+        await send({"type": "http.response.body", "body": self.body})
