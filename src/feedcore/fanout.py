@@ -60,7 +60,7 @@ class FanoutHandler:
                 case PostDeleted():
                     self.retract(event.author_id, event.post_id)
                 case PostEdited():
-                    self._hydrator.refresh_posts([event.post_id])
+                    self._hydrator.refresh_posts([event.post_id], strict=True)
                 case FollowCreated():
                     self.backfill(event.follower_id, event.followee_id)
                 case FollowRemoved():
@@ -82,7 +82,7 @@ class FanoutHandler:
         return written
 
     def retract(self, author_id: int, post_id: int) -> None:
-        self._hydrator.refresh_posts([post_id])
+        self._hydrator.refresh_posts([post_id], strict=True)
         self._timelines.remove(Timeline.AUTHOR, [author_id], [post_id])
         self._timelines.remove(Timeline.HOME, [author_id], [post_id])
         for followers in iter_ids(lambda after, n: self._graph.followers(author_id, after, n), FANOUT_BATCH):

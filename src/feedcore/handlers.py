@@ -7,7 +7,17 @@ import threading
 from collections.abc import Callable, Sequence
 from typing import Protocol
 
-from .events import TOPICS, Event, FollowCreated, FollowRemoved, InteractionEvent, PostDeleted, UserDeleted
+from .events import (
+    TOPICS,
+    Event,
+    FollowCreated,
+    FollowRemoved,
+    InteractionEvent,
+    LikeAdded,
+    LikeRemoved,
+    PostDeleted,
+    UserDeleted,
+)
 from .ports import GraphStore, MediaStore, PostStore
 from .services.accounts import AccountEraser
 from .services.hydration import Hydrator
@@ -53,7 +63,9 @@ class GraphHandler:
 
 
 class InteractionsHandler:
-    """Recounts like and comment counters of the posts a batch touched, once per post."""
+    """Recounts like and comment counters of the posts a batch touched, once per post, and
+    writes the posts and the likers' flags to the cache (the batch is handled again if the cache
+    cannot be written: a skipped write could leave an older value cached)."""
 
     topics = ("interactions",)
 
@@ -65,7 +77,10 @@ class InteractionsHandler:
         post_ids = list(dict.fromkeys(e.post_id for e in events if isinstance(e, InteractionEvent)))
         if post_ids:
             self._posts.recount_interactions(post_ids)
-            self._hydrator.refresh_posts(post_ids)
+            self._hydrator.refresh_posts(post_ids, strict=True)
+        for event in events:
+            if isinstance(event, LikeAdded | LikeRemoved):
+                self._hydrator.set_liked(event.user_id, event.post_id, isinstance(event, LikeAdded), strict=True)
 
 
 class MediaHandler:

@@ -8,7 +8,9 @@ The interleaving is made deterministic by a store whose next post read runs the 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+import contextlib
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 
 import attrs
@@ -17,7 +19,7 @@ import pytest
 from feedcore import Platform, Post, Settings, User
 from feedcore.backends.memory.cache import MemoryCache
 from feedcore.backends.memory.store import MemoryStore
-from feedcore.errors import NotFound
+from feedcore.errors import NotFound, Unavailable
 from tests.fixtures.platforms import TEST_SETTINGS
 
 
@@ -91,3 +93,44 @@ def test_a_delete_during_a_fill_is_not_undone(world: World) -> None:
     world.read_during(lambda: p.posts.delete(world.alice.id, world.post.id))
     with pytest.raises(NotFound):
         p.posts.get(world.post.id)  # before: the deleted post, from the cache
+
+
+class FlakyCache(MemoryCache):
+    """A MemoryCache whose content calls fail (Unavailable) while ``down``, keeping what it holds."""
+
+    down = False
+
+    def _up(self) -> None:
+        if self.down:
+            raise Unavailable("the cache is unreachable")
+
+    def get_groups(self, wanted: Mapping[str, Iterable[int]]) -> dict[str, dict[int, bytes]]:
+        self._up()
+        return super().get_groups(wanted)
+
+    def set_many(self, kind: str, values: Mapping[int, bytes], ttl: float) -> None:
+        self._up()
+        super().set_many(kind, values, ttl)
+
+
+def test_a_counted_like_reaches_a_cache_that_was_unreachable(tmp_path: Path) -> None:
+    """The cache holds the post (no likes) but cannot be reached while a like is counted; once
+    it can, the like's handler runs again and writes the count (before: the write was skipped,
+    and the old count stayed cached for content_ttl)."""
+    cache = FlakyCache()
+    settings = Settings(**{**TEST_SETTINGS, "data_dir": str(tmp_path), "database_url": "memory://"})
+    with Platform.open(settings, cache=cache) as p:
+        alice, bob = (p.users.register(h, "correct horse battery") for h in ("alice", "bob"))
+        post = p.posts.create(alice.id, "hello")
+        p.drain()
+        cache.down = True
+        p.interactions.like(bob.id, post.id)
+        with contextlib.suppress(Unavailable):
+            p.drain(timeout=1.0)
+        cache.down = False
+        for _ in range(100):  # the breaker lets a trial call through within its reset time
+            p.drain(timeout=1.0)
+            if p.posts.get(post.id).like_count == 1:
+                break
+            time.sleep(0.1)
+        assert p.posts.get(post.id).like_count == 1

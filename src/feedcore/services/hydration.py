@@ -106,18 +106,21 @@ class Hydrator:
                 items.append(FeedItem(post, author, post.like_count, post.comment_count, pid in liked))
         return items
 
-    def set_liked(self, viewer_id: int, post_id: int, liked: bool) -> None:
-        """After a like or unlike: the viewer's flag as it now is."""
+    def set_liked(self, viewer_id: int, post_id: int, liked: bool, *, strict: bool = False) -> None:
+        """After a like or unlike: the viewer's flag as it now is. ``strict`` as in :meth:`refresh_posts`."""
         kind = self._liked_kind(viewer_id)
-        self._cache_breaker.best_effort(self._content.set_many, kind.name, {post_id: kind.encode(liked)}, kind.ttl)
+        self._write(self._content.set_many, strict, kind.name, {post_id: kind.encode(liked)}, kind.ttl)
 
-    def refresh_posts(self, post_ids: Iterable[int]) -> None:
-        """After posts changed (counted, edited, deleted): cache them as the store now has them."""
-        self._refresh(self._posts, list(post_ids))
+    def refresh_posts(self, post_ids: Iterable[int], *, strict: bool = False) -> None:
+        """After posts changed (counted, edited, deleted): cache them as the store now has them.
+        ``strict`` (an event's handler): raise Unavailable if the store or the cache cannot be
+        reached, so the event is handled again; otherwise (the request that made the change) a
+        failure is left to the change's event, whose handler writes the cache again."""
+        self._refresh(self._posts, list(post_ids), strict)
 
     def refresh_users(self, user_ids: Iterable[int]) -> None:
         """After users' cards changed: cache them as the store now has them, here and in the near cache."""
-        self._refresh(self._cards, list(user_ids))
+        self._refresh(self._cards, list(user_ids), strict=False)
 
     def remember_posts(self, posts: Iterable[Post]) -> None:
         values = {p.id: encode_post(p) for p in posts}
@@ -133,19 +136,28 @@ class Hydrator:
 
         return _Kind(f"liked.{viewer_id}", load, _encode_flag, _decode_flag, LIKED_TTL, optional=True)
 
-    def _refresh(self, kind: _Kind[Any], ids: list[int]) -> None:
+    def _refresh(self, kind: _Kind[Any], ids: list[int], strict: bool) -> None:
         """Write what the store holds now for ``ids`` (a tombstone for what is gone); if the store
-        cannot say, drop the cached values instead."""
+        cannot say (and not ``strict``), drop the cached values instead."""
         self._near.delete_many((kind.name, i) for i in ids)
         try:
             loaded = self._store_breaker.call(kind.load, ids)
         except Unavailable:
+            if strict:
+                raise
             self._cache_breaker.best_effort(self._content.delete_many, kind.name, ids)
             return
         values = {i: kind.encode(loaded[i]) if i in loaded else _GONE for i in ids}
-        self._cache_breaker.best_effort(self._content.set_many, kind.name, values, kind.ttl)
+        self._write(self._content.set_many, strict, kind.name, values, kind.ttl)
         if kind.near:
             self._near.set_many({(kind.name, i): value for i, value in loaded.items()})
+
+    def _write(self, write: Callable[[str, Mapping[int, bytes], float], None], strict: bool, *args: Any) -> None:
+        """A cache write: through the breaker (Unavailable raised) when ``strict``, else best effort."""
+        if strict:
+            self._cache_breaker.call(write, *args)
+        else:
+            self._cache_breaker.best_effort(write, *args)
 
     def _fetch(self, wanted: list[tuple[_Kind[Any], list[int]]], notes: ReadNotes | None) -> list[dict[int, Any]]:
         """For each (kind, ids): the values found, from the near cache, then one multi-kind cache
