@@ -32,12 +32,13 @@ def _missing_sqlite_files(settings: Settings) -> list[Path]:
 
 
 @contextmanager
-def open_platform(*, create: bool = False, **overrides: Any) -> Iterator[Platform]:
+def open_platform(*, create: bool = False, migrate: bool = True, **overrides: Any) -> Iterator[Platform]:
     """The platform from FEEDCORE_* variables; a feedcore error becomes a clean CLI error.
 
     Only commands that set up a platform (``create``: init, serve, seed) may start a new SQLite
     database; the others refuse, so a command run from the wrong directory does not quietly
-    make an empty platform (a database, a secret key) there."""
+    make an empty platform (a database, a secret key) there. ``migrate``: bring schemas, topics
+    and buckets up to date first (long-running consumers skip it, to restart fast)."""
     settings = Settings.from_env(**overrides)
     missing = [] if create else _missing_sqlite_files(settings)
     if missing:
@@ -46,7 +47,7 @@ def open_platform(*, create: bool = False, **overrides: Any) -> Iterator[Platfor
             "or point FEEDCORE_DATA_DIR (or FEEDCORE_DATABASE_URL) at an existing platform"
         )
     try:
-        with Platform.open(settings) as platform:
+        with Platform.open(settings, migrate=migrate) as platform:
             yield platform
     except FeedcoreError as exc:
         raise click.ClickException(f"{exc.code}: {exc.message}") from exc

@@ -138,14 +138,15 @@ def worker(group: str | None, handlers: str | None, poll_timeout: float, log_lev
 
     Workers started with the same --group share the load (the bus spreads partitions over
     them). SIGTERM or SIGINT finishes the batch in hand, commits it and exits 0; a restarted
-    worker resumes from committed offsets.
+    worker resumes from committed offsets. It does not migrate (run `feedctl migrate`, or
+    `serve`, first), so a restarted worker is consuming again within seconds.
     """
     from feedcore_worker import run_worker, stop_on_signals
 
     chosen = _handlers(handlers)
     _basic_logging(log_level)
     _shared_bus(Settings.from_env(), "worker")
-    with open_platform() as platform, stop_on_signals(threading.Event()) as stop:
+    with open_platform(migrate=False) as platform, stop_on_signals(threading.Event()) as stop:
         run_worker(platform, chosen, stop, group=group, poll_timeout=poll_timeout)
 
 
@@ -159,12 +160,15 @@ def worker(group: str | None, handlers: str | None, poll_timeout: float, log_lev
 )
 @click.option("--log-level", default="info", show_default=True, type=_LEVELS)
 def relay(interval: float, log_level: str) -> None:
-    """Publish the outbox to the bus until SIGTERM or SIGINT (several relays may run at once)."""
+    """Publish the outbox to the bus until SIGTERM or SIGINT (several relays may run at once).
+
+    It does not migrate (run `feedctl migrate`, or `serve`, first), so a restarted relay is
+    publishing again within seconds."""
     from feedcore_worker import run_relay, stop_on_signals
 
     _basic_logging(log_level)
     _shared_bus(Settings.from_env(), "relay")
-    with open_platform() as platform, stop_on_signals(threading.Event()) as stop:
+    with open_platform(migrate=False) as platform, stop_on_signals(threading.Event()) as stop:
         run_relay(platform, stop, interval)
 
 
