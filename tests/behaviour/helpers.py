@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from feedcore import Platform, User
+from tests.fixtures.media import png
 
 PASSWORD = "correct horse"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+PNG = png()
 
 
 def users(platform: Platform, *handles: str) -> list[User]:

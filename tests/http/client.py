@@ -12,10 +12,12 @@ from typing import Any, TypeVar
 import attrs
 import httpx
 
+from tests.fixtures.media import png
+
 T = TypeVar("T")
 
 PASSWORD = "correct horse battery"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+PNG = png()
 
 
 @attrs.frozen

@@ -1,4 +1,5 @@
-"""Media uploads: type checked against the bytes, size-limited, stored, then recorded."""
+"""Media uploads: type checked against the bytes (see :mod:`.media_check`), size-limited,
+stored, then recorded."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from ..model import Media
 from ..ports import MediaStore, PostStore, UserStore
 from ..settings import Settings
 from ..validation import check_id
+from .media_check import check_content, sniff_content_type
 from .recorder import Recorder
 
 __all__ = ["ACCEPTED_TYPES", "MediaService", "sniff_content_type"]
@@ -22,23 +24,6 @@ ACCEPTED_TYPES = {
     "video/mp4": ".mp4",
     "video/webm": ".webm",
 }
-
-
-def sniff_content_type(data: bytes) -> str | None:
-    """The accepted content type the bytes are, judged by their magic numbers."""
-    if data.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "image/png"
-    if data.startswith(b"\xff\xd8\xff"):
-        return "image/jpeg"
-    if data[:6] in (b"GIF87a", b"GIF89a"):
-        return "image/gif"
-    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
-        return "image/webp"
-    if data[4:8] == b"ftyp":
-        return "video/mp4"
-    if data.startswith(b"\x1a\x45\xdf\xa3"):
-        return "video/webm"
-    return None
 
 
 class MediaService:
@@ -64,8 +49,7 @@ class MediaService:
             raise InvalidInput("media must not be empty", code="empty_media")
         if len(data) > self._settings.max_media_bytes:
             raise TooLarge(f"media is larger than {self._settings.max_media_bytes} bytes")
-        if sniff_content_type(data) != content_type:
-            raise UnsupportedMedia(f"the bytes are not {content_type}")
+        check_content(data, content_type)
         if self._users.get_user(user_id) is None:
             raise NotFound(f"no user {user_id}")
         media_id = self._recorder.new_id(shard_of(user_id))
