@@ -73,6 +73,17 @@ def translated(what: str) -> Iterator[None]:
         raise Unavailable(f"redis {what} failed: {explain(exc, _FIXES)}") from exc
 
 
+def _send(conn: Any, args: tuple[Any, ...]) -> Any:
+    """``args`` as one command on ``conn`` (connecting it if needed), and its reply."""
+    try:
+        conn.send_command(*args)
+        return conn.read_response()
+    except (RedisError, OSError) as exc:
+        if not isinstance(exc, ResponseError):  # the connection is in an unknown state
+            conn.disconnect()
+        raise
+
+
 class RedisConnection:
     """What the port mixins share: the client, the key names and script calls.
 
@@ -90,7 +101,9 @@ class RedisConnection:
         self._direct_lock = threading.Lock()
 
     def _command(self, *args: Any) -> Any:
-        """One command and its reply (plain Redis: on this thread's own connection)."""
+        """One command and its reply (plain Redis: on this thread's own connection). A connection
+        the server dropped (it restarted, say) is noticed by the next command on it, which then
+        goes again once on a new connection, as redis-py's own retry would."""
         client = self._client
         if isinstance(client, redis.cluster.RedisCluster):
             return client.execute_command(*args)  # type: ignore[no-untyped-call]
@@ -100,13 +113,13 @@ class RedisConnection:
             conn = self._local.conn = pool.connection_class(**pool.connection_kwargs)
             with self._direct_lock:
                 self._direct.add(conn)
+        reused = conn.is_connected
         try:
-            conn.send_command(*args)
-            return conn.read_response()
-        except (RedisError, OSError) as exc:
-            if not isinstance(exc, ResponseError):  # the connection is in an unknown state
-                conn.disconnect()
-            raise
+            return _send(conn, args)
+        except (redis.exceptions.ConnectionError, OSError):
+            if not reused:
+                raise
+            return _send(conn, args)  # once more, on a new connection
 
     def _close_direct(self) -> None:
         """Close every thread's own connection (they reconnect if used again)."""
