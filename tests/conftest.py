@@ -8,4 +8,5 @@ pytest_plugins = [
     "tests.fixtures.media",
     "tests.fixtures.platforms",
     "tests.fixtures.browser",
+    "tests.fixtures.report",
 ]
