@@ -9,7 +9,6 @@ The authorization server's endpoints answer in OAuth's own shape instead (RFC 67
 from __future__ import annotations
 
 import logging
-import math
 from collections.abc import Mapping
 
 from msgspec import UNSET
@@ -27,6 +26,7 @@ from feedcore.errors import (
     UnsupportedMedia,
 )
 
+from .ratelimit import retry_after_seconds
 from .responses import Response, encode
 from .wire import Error, ErrorDetail
 from .wire_oauth import OAuthError
@@ -76,7 +76,7 @@ def error_response(exc: Exception, headers: Mapping[str, str] | None = None) -> 
         elif isinstance(exc, Forbidden) and exc.code == "insufficient_scope":
             extra["WWW-Authenticate"] = 'Bearer realm="feedcore", error="insufficient_scope"'
         elif isinstance(exc, RateLimited):
-            extra["Retry-After"] = str(max(1, math.ceil(exc.retry_after)))
+            extra["Retry-After"] = str(retry_after_seconds(exc.retry_after))
         elif isinstance(exc, Unavailable):
             extra["Retry-After"] = "1"
         if status == 500:

@@ -32,14 +32,21 @@ def hit(platform: Platform, user_id: int | None, client: str) -> RateDecision | 
 
 
 def rate_headers(decision: RateDecision | None) -> dict[str, str]:
-    """RateLimit-Limit/Remaining/Reset (whole seconds) for a counted request."""
+    """RateLimit-Limit/Remaining/Reset (whole seconds) for a counted request. On a denial,
+    Reset is when the next request is allowed: the same number as Retry-After."""
     if decision is None:
         return {}
+    reset = retry_after_seconds(decision.retry_after) if not decision.allowed else math.ceil(decision.reset_after)
     return {
         "RateLimit-Limit": str(decision.limit),
         "RateLimit-Remaining": str(max(0, decision.remaining)),
-        "RateLimit-Reset": str(max(0, math.ceil(decision.reset_after))),
+        "RateLimit-Reset": str(max(0, reset)),
     }
+
+
+def retry_after_seconds(seconds: float) -> int:
+    """Retry-After's whole seconds: at least 1."""
+    return max(1, math.ceil(seconds))
 
 
 def denial(decision: RateDecision) -> RateLimited:
