@@ -66,6 +66,20 @@ def test_reads_go_to_the_standby_and_see_every_write_made_before_them(replicated
     assert (status.served, status.skipped, status.available) == (11, 0, True)
 
 
+def test_an_idle_primary_at_a_fresh_wal_segment_does_not_look_ahead_of_the_standby(
+    replicated_store: StoreFactory, pg_replicated: Replicated
+):
+    """After a segment switch the insert position points past the new segment's page header,
+    which no standby ever replays: the fence must take the boundary."""
+    store = replicated_store(replica_max_lag=0.5, replica_retry=60.0)
+    author = StoreKit(store).user()
+    pg_replicated.primary.sql("SELECT pg_switch_wal()")
+    wait_for(pg_replicated.caught_up, "the standby to replay the switch")
+    assert store.posts_by_authors([author.id], None, 10) == []
+    [status] = store.replica_status()
+    assert (status.served, status.skipped) == (1, 0)
+
+
 def test_paused_replay_sends_reads_to_the_primary_and_own_writes_stay_visible(
     replicated_store: StoreFactory, pg_replicated: Replicated
 ):

@@ -1,15 +1,14 @@
 """Reads served by PostgreSQL streaming replicas without missing a committed write.
 
-A replica serves a read only once it has replayed everything the primary had made durable
-when the read began (an *LSN fence*): the read asks the primary for
-``pg_current_wal_flush_lsn()`` (a position, no table is touched), then waits on the replica
-until ``pg_last_wal_replay_lsn()`` reaches it and runs the query there, in a snapshot taken
-after that point. Every commit acknowledged before the read began is flushed by then, so a user
-reads their own writes, from any process, and so does everyone else: a feed rebuilt from a
-replica and cached never lacks a post whose fan-out ran before the rebuild. (Commits made with
-``synchronous_commit = off``, which only the bulk loader uses, are covered once flushed, within
-``wal_writer_delay``.) The flush position, unlike the insert position, is one a replica can
-reach exactly: on an idle primary the insert position points past a page header.
+A replica serves a read only once it has replayed everything the primary had committed when
+the read began (an *LSN fence*): the read asks the primary for its WAL insert position (no table
+is touched), then waits on the replica until ``pg_last_wal_replay_lsn()`` reaches it and runs the
+query there, in a snapshot taken after that point. Every transaction the primary showed before
+the read began, asynchronous commits included (the bulk loader's), is then visible: a user reads
+their own writes, from any process, and so does everyone else, so a feed rebuilt from a replica
+and cached never lacks a post whose fan-out ran before the rebuild. (``pg_current_wal_insert_lsn()``
+points past the header of a page nothing is written on yet, which a replica never replays; the
+fence takes the page boundary instead, else an idle primary would look forever ahead.)
 
 The wait is bounded by ``max_lag`` seconds: a replica that has not caught up by then, cannot be
 reached, or is not a standby, is skipped for ``retry`` seconds (a circuit breaker per replica;
@@ -41,7 +40,16 @@ T = TypeVar("T")
 _FIRST_POLL = 0.001
 _MAX_POLL = 0.01
 _REPLAYED = sa.text("SELECT pg_is_in_recovery(), coalesce(pg_last_wal_replay_lsn() >= CAST(:fence AS pg_lsn), false)")
-_FENCE = sa.text("SELECT CAST(pg_current_wal_flush_lsn() AS text)")
+# SizeOfXLogLongPHD (40, at a segment's start) and SizeOfXLogShortPHD (24) in xlog_internal.h
+_FENCE = sa.text(
+    """
+    SELECT CAST(CASE
+        WHEN (lsn - '0/0') % pg_size_bytes(current_setting('wal_segment_size')) = 40 THEN lsn - 40
+        WHEN (lsn - '0/0') % current_setting('wal_block_size')::numeric = 24 THEN lsn - 24
+        ELSE lsn END AS text)
+    FROM pg_current_wal_insert_lsn() AS lsn
+    """
+)
 
 
 @attrs.frozen
