@@ -66,12 +66,19 @@ class Dispatcher:
         with self._lock:
             return self._rounds(lambda: time.monotonic() < deadline)
 
-    def close(self, timeout: float = 10.0) -> None:
-        """Stop the thread after the batch in hand. Idempotent."""
+    def close(self, finish: float = 0.0) -> None:
+        """Stop the thread after the batch in hand, then handle what the outbox still holds in
+        this thread for at most ``finish`` seconds (a clean shutdown leaves nothing for the next
+        start to catch up on; what is left stays in the outbox). Idempotent."""
         self._stop.set()
         self._wake.set()
         if self._thread is not None:
-            self._thread.join(timeout)
+            self._thread.join(max(finish, 1.0))
+        if finish > 0:
+            try:
+                self.drain(finish)
+            except Exception:  # a backend is down: the events wait in the outbox for the next start
+                log.exception("events left in the outbox at shutdown")
 
     def _rounds(self, going: Callable[[], bool]) -> int:
         """Relay batches, each handled by every group before it leaves the outbox (the relay

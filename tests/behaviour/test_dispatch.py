@@ -4,9 +4,11 @@ outbox only once every group has handled it."""
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
+import attrs
 import pytest
 
 from feedcore import Platform, Settings
@@ -37,10 +39,12 @@ class FeedsDownCache(MemoryCache):
 
     down = False
 
-    def add(self, timeline: Timeline, owner_ids: Sequence[int], post_ids: Sequence[int], max_len: int) -> int:
+    def add(
+        self, timeline: Timeline, owner_ids: Sequence[int], post_ids: Sequence[int], max_len: int, partial: bool = False
+    ) -> int:
         if self.down:
             raise Unavailable("cache is down")
-        return super().add(timeline, owner_ids, post_ids, max_len)
+        return super().add(timeline, owner_ids, post_ids, max_len, partial)
 
 
 def test_writes_never_run_handlers_in_their_own_thread(tmp_path: Path) -> None:
@@ -66,4 +70,25 @@ def test_an_event_stays_in_the_outbox_until_every_group_handled_it(tmp_path: Pat
         assert p.outbox_pending() >= 1  # the bus has it, the fan-out group does not: kept
         cache.down = False
         assert home_ids(p, bob) == [post.id]
+        assert p.outbox_pending() == 0
+
+
+class SlowFeedsCache(MemoryCache):
+    """Timeline writes take a while, so the dispatcher is busy when the platform closes."""
+
+    def add(
+        self, timeline: Timeline, owner_ids: Sequence[int], post_ids: Sequence[int], max_len: int, partial: bool = False
+    ) -> int:
+        time.sleep(0.05)
+        return super().add(timeline, owner_ids, post_ids, max_len, partial)
+
+
+def test_closing_handles_what_the_outbox_still_holds(tmp_path: Path) -> None:
+    settings = Settings(data_dir=str(tmp_path), relay_batch=1, **TEST_SETTINGS)
+    with Platform.open(settings, cache=SlowFeedsCache()) as p:
+        alice, bob = (p.users.register(h, PASSWORD) for h in ("alice", "bob"))
+        p.graph.follow(bob.id, alice.id)
+        for n in range(5):
+            p.posts.create(alice.id, text=f"post {n}")
+    with Platform.open(attrs.evolve(settings, inline_dispatch=False)) as p:  # nothing dispatches here
         assert p.outbox_pending() == 0
