@@ -82,6 +82,8 @@ def served(data_dir: Path, backends: dict[str, str]) -> Iterator[tuple[str, list
         commands += [["relay", "--interval", "0.1"], ["worker", "--poll-timeout", "0.2"]]
     logs = [data_dir / f"{args[0]}.log" for args in commands]
     data_dir.mkdir(parents=True, exist_ok=True)
+    if len(commands) > 1:  # as README says: create the platform once, then start its processes
+        subprocess.run([FEEDCTL, "init"], env=env, check=True, capture_output=True, timeout=START_TIMEOUT)
     with ExitStack() as stack:
         procs = [stack.enter_context(_process(args, env, log)) for args, log in zip(commands, logs, strict=True)]
         base_url = f"http://127.0.0.1:{port}"
