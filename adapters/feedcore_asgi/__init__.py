@@ -3,8 +3,9 @@
 For any ASGI server, the application object is ``feedcore_asgi:app``, configured by
 ``FEEDCORE_*`` variables (``uvicorn feedcore_asgi:app``); it is built on first access, and
 opens the platform at startup. To serve a platform you built, use :func:`create_app`.
-Every route is declared once in :data:`ROUTES` (see :mod:`feedcore_asgi.table`); the router,
-request decoding, response encoding and :func:`openapi_document` derive from it.
+Every route is declared once in :data:`ROUTES` (see :mod:`feedcore_asgi.table`); the router
+(:mod:`.router`), request decoding (:mod:`.decode`), response encoding and
+:func:`openapi_document` derive from it, served by the plain ASGI :class:`~.application.App`.
 """
 
 from __future__ import annotations

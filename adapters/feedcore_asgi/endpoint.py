@@ -12,7 +12,7 @@ from typing import Any
 from feedcore.errors import Forbidden, TooLarge, Unauthorized, UnsupportedMedia
 from feedcore.model import Principal
 
-from .asgi import Receive, Scope, Send
+from .asgi import Receive, Scope
 from .auth import bearer_token, identify
 from .call import Call, Raw
 from .context import AppContext
@@ -38,15 +38,6 @@ class Endpoint:
         self.body = BodyDecoder(route.body, context.settings) if route.body is not None else None
         self.query = QueryDecoder(route.query, context.settings) if route.query is not None else None
         self._gated = route.auth != "none" or route.limited
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        """Plain ASGI, the path parameters in ``scope["path_params"]``."""
-        try:
-            response = await self.respond(scope, receive, scope.get("path_params", {}))
-        except Disconnected:
-            return
-        scope.setdefault("state", {})["user_id"] = response.viewer
-        await response.send(send)
 
     async def respond(self, scope: Scope, receive: Receive, params: Mapping[str, str]) -> Response:
         authorization = content_type = length = None

@@ -37,11 +37,12 @@ class Response:
         self.headers = list(headers.items() if isinstance(headers, Mapping) else headers) if headers else []
         self.viewer = viewer
 
-    async def send(self, send: Send) -> None:
+    async def send(self, send: Send, head: bool = False) -> None:
+        """Send it; ``head`` sends the headers only (the answer to a HEAD request)."""
         raw = [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in self.headers]
         if self.content_type is not None:
             raw.append((b"content-type", self.content_type.encode("latin-1")))
         if self.status not in (204, 304):
             raw.append((b"content-length", str(len(self.body)).encode()))
         await send({"type": "http.response.start", "status": self.status, "headers": raw})
-        await send({"type": "http.response.body", "body": self.body})
+        await send({"type": "http.response.body", "body": b"" if head else self.body})
