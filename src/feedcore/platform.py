@@ -58,7 +58,7 @@ __all__ = ["Platform"]
 
 log = logging.getLogger("feedcore")
 
-CLOSE_DISPATCH_SECONDS = 10.0
+_CLOSE_DISPATCH_SECONDS = 10.0
 """With the in-process bus, how long :meth:`Platform.close` keeps handling events left in the outbox."""
 
 B = TypeVar("B", bound=Backend)
@@ -332,7 +332,7 @@ class Platform:
         if self._closed:
             return
         self._closed = True
-        self._dispatcher.close(finish=CLOSE_DISPATCH_SECONDS if self.settings.dispatch_inline else 0.0)
+        self._dispatcher.close(finish=_CLOSE_DISPATCH_SECONDS if self.settings.dispatch_inline else 0.0)
         if self._budget is not None:
             self._budget.close()
         for consumer in self._consumers.values():
