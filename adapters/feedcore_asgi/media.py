@@ -10,6 +10,10 @@ reused, so a media URL always names the same bytes:
 - ``Range: bytes=first-last`` (one range, as video players seek; ``If-Range`` honoured): 206
   with ``Content-Range``; a range past the end: 416 with ``Content-Range: bytes */size``;
   several ranges: the whole object (RFC 9110 lets a server ignore Range);
+- every answer with the object's headers also carries ``Content-Disposition: inline`` with a
+  file name made of safe characters only (``attachment`` for a type that is not an image or a
+  video) and ``Content-Security-Policy: default-src 'none'; sandbox``, so bytes opened as a
+  document load nothing and run nothing (``nosniff`` is on every response);
 - a key naming nothing (never stored, or deleted with its post): 404, cacheable for a day since
   such a key never comes back. Deleting a post's media also purges its URL from the CDN (see
   ``media_purge_url`` in the README).
@@ -37,11 +41,16 @@ __all__ = ["GONE", "REPLIES", "REQUEST_HEADERS", "media_bytes"]
 GONE = "public, max-age=86400"
 _DIGEST = re.compile(r"-([0-9a-f]{64})\.[0-9a-z]+$")
 _RANGE = re.compile(r"bytes=(\d*)-(\d*)")
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
+POLICY = "default-src 'none'; sandbox"
+"""Media opened as a document load nothing, run no script and get an opaque origin."""
 
 _COMMON = (
     Header("ETag", "The SHA-256 of the bytes.", required=True),
     Header("Cache-Control", "Cache forever.", {"const": IMMUTABLE}, required=True),
     Header("Accept-Ranges", "One byte range may be asked for.", {"const": "bytes"}, required=True),
+    Header("Content-Disposition", "Shown inline (images, video), under a safe file name.", required=True),
+    Header("Content-Security-Policy", "Nothing loads or runs.", {"const": POLICY}, required=True),
 )
 _RANGE_HEADER = Header("Content-Range", "The bytes sent, of how many.", required=True)
 _BINARY = tuple(wire.MEDIA_TYPES)
@@ -83,7 +92,13 @@ def media_bytes(call: Call[None, None]) -> Raw | None:
         return missing
     found = _DIGEST.search(key)
     etag = f'"{found.group(1) if found else hashlib.sha256(data).hexdigest()}"'
-    common = {"ETag": etag, "Cache-Control": IMMUTABLE, "Accept-Ranges": "bytes"}
+    common = {
+        "ETag": etag,
+        "Cache-Control": IMMUTABLE,
+        "Accept-Ranges": "bytes",
+        "Content-Disposition": _disposition(key, content_type),
+        "Content-Security-Policy": POLICY,
+    }
     wanted, if_range = headers.get("range"), headers.get("if-range")
     span: tuple[int, int] | None = None
     answer: Raw | None = Raw(data, content_type)
@@ -106,6 +121,14 @@ def media_bytes(call: Call[None, None]) -> Raw | None:
     for name, value in common.items():
         call.header(name, value)
     return answer
+
+
+def _disposition(key: str, content_type: str) -> str:
+    """``inline`` for images and video, else ``attachment``, named by the key's last segment
+    with anything but letters, digits, ``.``, ``_`` and ``-`` replaced."""
+    shown = content_type.startswith(("image/", "video/"))
+    name = _UNSAFE.sub("_", key.rsplit("/", 1)[-1]).lstrip(".") or "media"
+    return f'{"inline" if shown else "attachment"}; filename="{name}"'
 
 
 def _names(if_none_match: str | None, etag: str) -> bool:

@@ -1,4 +1,8 @@
-"""What leaves the app: a status, headers and a body, sent over raw ASGI."""
+"""What leaves the app: a status, headers and a body, sent over raw ASGI.
+
+Every response says ``X-Content-Type-Options: nosniff``: a browser takes JSON as JSON and
+media as their declared type, never as a page or a script it guessed from the bytes.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +15,8 @@ from .asgi import Send
 __all__ = ["JSON", "Response", "encode"]
 
 JSON = "application/json"
+
+_NOSNIFF = (b"x-content-type-options", b"nosniff")
 
 encode = msgspec.json.Encoder().encode
 """Compact UTF-8 JSON of a Struct (or of builtins)."""
@@ -40,6 +46,8 @@ class Response:
     async def send(self, send: Send, head: bool = False) -> None:
         """Send it; ``head`` sends the headers only (the answer to a HEAD request)."""
         raw = [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in self.headers]
+        if all(name != _NOSNIFF[0] for name, _ in raw):  # pages declare it among their headers
+            raw.append(_NOSNIFF)
         if self.content_type is not None:
             raw.append((b"content-type", self.content_type.encode("latin-1")))
         if self.status not in (204, 304):

@@ -8,6 +8,7 @@ import pytest
 from feedcore_asgi import create_app
 from feedcore_asgi.call import Call
 from feedcore_asgi.factory import ROUTES
+from feedcore_asgi.spa import BUILD_DIR
 from feedcore_asgi.table import Reply, Route
 
 from feedcore import Platform, Settings
@@ -164,3 +165,20 @@ def test_500_is_json(tmp_path: Path) -> None:
         app = create_app(platform, routes=[*ROUTES, route])
         with TestClient(app, raise_server_exceptions=False) as api:
             assert_error(api.get("/broken"), 500, "internal_error")
+
+
+def test_every_answer_says_nosniff(api: TestClient) -> None:
+    """JSON (successes, errors, unknown paths, wrong methods) and the web client's files alike."""
+    for method, path in [
+        ("GET", "/openapi.json"),
+        ("GET", "/healthz"),
+        ("GET", "/v1/users/nobody"),
+        ("GET", "/v1/nowhere"),
+        ("DELETE", "/healthz"),
+        ("POST", "/v1/posts"),
+        ("GET", "/"),
+        ("GET", "/assets/missing.js"),
+        ("GET", f"/assets/{next(BUILD_DIR.glob('assets/*.js')).name}"),
+    ]:
+        response = api.request(method, path)
+        assert response.headers.get("x-content-type-options") == "nosniff", (method, path, response.status_code)

@@ -89,3 +89,21 @@ def test_deleted_media_is_gone_and_says_so_for_a_day(api: TestClient, alice: Api
     gone = eventually(lambda: (r := api.get(media["url"])).status_code == 404 and r)
     assert_error(gone, 404, "not_found")
     assert gone.headers["cache-control"] == "public, max-age=86400"
+
+
+MEDIA_POLICY = "default-src 'none'; sandbox"
+
+
+def test_media_is_never_sniffed_nor_run(api: TestClient, alice: ApiUser) -> None:
+    """Bytes served as uploaded: a browser must take them as the stored type, show them inline
+    under a harmless name, and run nothing in them even when opened as a document."""
+    media = _upload(api, alice, MP4, "video/mp4")
+    etag = api.get(media["url"]).headers["etag"]
+    name = media["url"].rsplit("/", 1)[-1]
+    for headers in ({}, {"Range": "bytes=0-9"}, {"If-None-Match": etag}, {"Range": f"bytes={len(MP4)}-"}):
+        served = api.get(media["url"], headers=headers)
+        assert served.status_code in (200, 206, 304, 416), headers
+        assert served.headers["x-content-type-options"] == "nosniff", headers
+        assert served.headers["content-security-policy"] == MEDIA_POLICY, headers
+        assert served.headers["content-disposition"] == f'inline; filename="{name}"', headers
+    assert api.get("/media/nothing/here.png").headers["x-content-type-options"] == "nosniff"

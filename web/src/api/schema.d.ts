@@ -4401,6 +4401,10 @@ export interface operations {
                     "Cache-Control": "public, max-age=31536000, immutable";
                     /** @description One byte range may be asked for. */
                     "Accept-Ranges": "bytes";
+                    /** @description Shown inline (images, video), under a safe file name. */
+                    "Content-Disposition": string;
+                    /** @description Nothing loads or runs. */
+                    "Content-Security-Policy": "default-src 'none'; sandbox";
                     [name: string]: unknown;
                 };
                 content: {
@@ -4421,6 +4425,10 @@ export interface operations {
                     "Cache-Control": "public, max-age=31536000, immutable";
                     /** @description One byte range may be asked for. */
                     "Accept-Ranges": "bytes";
+                    /** @description Shown inline (images, video), under a safe file name. */
+                    "Content-Disposition": string;
+                    /** @description Nothing loads or runs. */
+                    "Content-Security-Policy": "default-src 'none'; sandbox";
                     /** @description The bytes sent, of how many. */
                     "Content-Range": string;
                     [name: string]: unknown;
@@ -4443,6 +4451,10 @@ export interface operations {
                     "Cache-Control": "public, max-age=31536000, immutable";
                     /** @description One byte range may be asked for. */
                     "Accept-Ranges": "bytes";
+                    /** @description Shown inline (images, video), under a safe file name. */
+                    "Content-Disposition": string;
+                    /** @description Nothing loads or runs. */
+                    "Content-Security-Policy": "default-src 'none'; sandbox";
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -4467,6 +4479,10 @@ export interface operations {
                     "Cache-Control": "public, max-age=31536000, immutable";
                     /** @description One byte range may be asked for. */
                     "Accept-Ranges": "bytes";
+                    /** @description Shown inline (images, video), under a safe file name. */
+                    "Content-Disposition": string;
+                    /** @description Nothing loads or runs. */
+                    "Content-Security-Policy": "default-src 'none'; sandbox";
                     /** @description The bytes sent, of how many. */
                     "Content-Range": string;
                     [name: string]: unknown;
