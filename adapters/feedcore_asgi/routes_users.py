@@ -17,13 +17,24 @@ _DEGRADED = Header(DEGRADED_HEADER, "Sent (true) when a backend was skipped: the
 _DONE = Reply(204, "Done (idempotent).")
 
 
-def _user(call: Call[None, Paging] | Call[None, None]) -> DomainUser:
-    """The user named by the ``user`` path parameter: digits are an id, else a handle (optional @)."""
+def _named(call: Call[None, Paging] | Call[None, None]) -> int | DomainUser:
+    """What the ``user`` path parameter names: digits are an id, else a handle (optional @)."""
     text = call.params["user"]
-    users = call.platform.users
     if text.isascii() and text.isdigit():
-        return users.get(parse_id(text, "user"))
-    return users.by_handle(text.removeprefix("@"))
+        return parse_id(text, "user")
+    return call.platform.users.by_handle(text.removeprefix("@"))
+
+
+def _user(call: Call[None, Paging] | Call[None, None]) -> DomainUser:
+    """The user the ``user`` path parameter names."""
+    named = _named(call)
+    return call.platform.users.get(named) if isinstance(named, int) else named
+
+
+def _user_id(call: Call[None, None]) -> int:
+    """The id of the user the ``user`` path parameter names (an id is not looked up here)."""
+    named = _named(call)
+    return named if isinstance(named, int) else named.id
 
 
 def _feed_page(call: Call[None, Paging], page: Page[FeedItem]) -> wire.FeedPage:
@@ -53,11 +64,11 @@ def user_posts(call: Call[None, Paging]) -> wire.FeedPage:
 
 
 def follow(call: Call[None, None]) -> None:
-    call.platform.graph.follow(call.user, call.id("user_id", "user"))
+    call.platform.graph.follow(call.user, _user_id(call))
 
 
 def unfollow(call: Call[None, None]) -> None:
-    call.platform.graph.unfollow(call.user, call.id("user_id", "user"))
+    call.platform.graph.unfollow(call.user, _user_id(call))
 
 
 def home_feed(call: Call[None, Paging]) -> wire.FeedPage:
@@ -108,7 +119,7 @@ ROUTES = [
     ),
     Route(
         "PUT",
-        "/v1/me/following/{user_id}",
+        "/v1/me/following/{user}",
         follow,
         "Follow a user (idempotent).",
         _DONE,
@@ -119,7 +130,7 @@ ROUTES = [
     ),
     Route(
         "DELETE",
-        "/v1/me/following/{user_id}",
+        "/v1/me/following/{user}",
         unfollow,
         "Unfollow a user (idempotent).",
         _DONE,

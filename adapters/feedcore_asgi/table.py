@@ -143,7 +143,6 @@ UserRef = Annotated[str, Meta(pattern=r"^(?:[0-9]+|@?[A-Za-z0-9_]{3,30})$")]
 
 PATH_PARAMS: dict[str, PathParam] = {
     "user": PathParam(UserRef, "A user id, or a handle with an optional leading @."),
-    "user_id": PathParam(Id, "A user id."),
     "post_id": PathParam(Id, "A post id."),
     "comment_id": PathParam(Id, "A comment id."),
     "client_id": PathParam(str, "A client application's id."),

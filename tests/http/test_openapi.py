@@ -48,8 +48,8 @@ def test_document_matches_the_app() -> None:
 def test_issue_routes_are_all_there() -> None:
     expected = """
     POST /v1/users; POST /v1/auth/token; POST /v1/auth/revoke; GET /v1/me; PATCH /v1/me; GET /v1/users/{user};
-    GET /v1/users/{user}/followers; GET /v1/users/{user}/following; PUT /v1/me/following/{user_id};
-    DELETE /v1/me/following/{user_id}; POST /v1/media; POST /v1/posts; GET /v1/posts/{post_id};
+    GET /v1/users/{user}/followers; GET /v1/users/{user}/following; PUT /v1/me/following/{user};
+    DELETE /v1/me/following/{user}; POST /v1/media; POST /v1/posts; GET /v1/posts/{post_id};
     PATCH /v1/posts/{post_id}; DELETE /v1/posts/{post_id}; GET /v1/feed; GET /v1/users/{user}/posts;
     PUT /v1/posts/{post_id}/like; DELETE /v1/posts/{post_id}/like; POST /v1/posts/{post_id}/comments;
     GET /v1/posts/{post_id}/comments; DELETE /v1/comments/{comment_id}; GET /healthz; GET /readyz; GET /metrics;

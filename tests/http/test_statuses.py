@@ -38,7 +38,6 @@ DOCUMENT = openapi_document(ROUTES, Settings(**SETTINGS))
 PLACEHOLDERS = {
     "post_id": "0",
     "comment_id": "0",
-    "user_id": "0",
     "session_id": "0",
     "client_id": "none",
     "user": "nobody_here",
@@ -128,7 +127,7 @@ def _bad_request(apps: Apps, method: str, path: str) -> httpx.Response:
         return attrs.evolve(request, json=None, data=None, content=body, headers=headers).send(w.client)
     if any(p["in"] == "query" for p in op.get("parameters", ())):
         return attrs.evolve(request, params={"limit": 0}).send(w.client)
-    assert path == "/v1/me/following/{user_id}", path
+    assert path == "/v1/me/following/{user}", path
     return Request(method, f"/v1/me/following/{w.bob.id}", w.bob.auth).send(w.client)  # oneself
 
 

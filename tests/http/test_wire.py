@@ -51,6 +51,24 @@ def test_user_by_at_handle_is_documented(api: TestClient) -> None:
     assert api.get("/v1/users/@alice").json()["id"] == alice.id
 
 
+def test_follow_by_handle_as_users_are_named(api: TestClient) -> None:
+    """``/v1/me/following/{user}`` names a user as ``/v1/users/{user}`` does: id, handle or @handle."""
+    alice, bob = signup(api, "alice"), signup(api, "bob")
+
+    def followed() -> list[str]:
+        return [user["id"] for user in api.get(f"/v1/users/{alice.id}/following").json()["items"]]
+
+    for ref in ("bob", "@bob", bob.id):
+        assert api.put(f"/v1/me/following/{ref}", headers=alice.auth).status_code == 204, ref
+        assert followed() == [bob.id], ref
+        assert api.delete(f"/v1/me/following/{ref}", headers=alice.auth).status_code == 204, ref
+        assert followed() == [], ref
+    assert_error(api.put("/v1/me/following/@nobody", headers=alice.auth), 404, "not_found")
+    assert_error(api.put("/v1/me/following/@alice", headers=alice.auth), 400, "self_follow")
+    paths = api.get("/openapi.json").json()["paths"]
+    assert set(paths["/v1/me/following/{user}"]) == {"put", "delete"}
+
+
 def test_json_bodies_must_say_so(api: TestClient) -> None:
     alice = signup(api, "alice")
     body = b'{"text": "typed as plain text"}'

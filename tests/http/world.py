@@ -187,8 +187,8 @@ EXAMPLES: dict[tuple[str, str], Callable[[World], Request]] = {
     ("GET", "/v1/users/{user}/followers"): lambda w: Request("GET", f"/v1/users/{w.alice.id}/followers"),
     ("GET", "/v1/users/{user}/following"): lambda w: Request("GET", f"/v1/users/{w.alice.handle}/following"),
     ("GET", "/v1/users/{user}/posts"): lambda w: Request("GET", f"/v1/users/{w.alice.id}/posts"),
-    ("PUT", "/v1/me/following/{user_id}"): lambda w: Request("PUT", f"/v1/me/following/{w.alice.id}", w.bob.auth),
-    ("DELETE", "/v1/me/following/{user_id}"): lambda w: Request("DELETE", f"/v1/me/following/{w.alice.id}", w.bob.auth),
+    ("PUT", "/v1/me/following/{user}"): lambda w: Request("PUT", f"/v1/me/following/{w.alice.id}", w.bob.auth),
+    ("DELETE", "/v1/me/following/{user}"): lambda w: Request("DELETE", f"/v1/me/following/{w.alice.id}", w.bob.auth),
     ("GET", "/v1/feed"): lambda w: Request("GET", "/v1/feed", w.bob.auth),
     ("POST", "/v1/media"): lambda w: Request(
         "POST", "/v1/media", {**w.alice.auth, "Content-Type": "image/png"}, content=PNG

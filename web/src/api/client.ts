@@ -206,10 +206,8 @@ export const followers = (user: string, cursor?: string) =>
   ok(api.GET("/v1/users/{user}/followers", { params: { path: { user }, query: { cursor } } }));
 export const following = (user: string, cursor?: string, limit?: number) =>
   ok(api.GET("/v1/users/{user}/following", { params: { path: { user }, query: { cursor, limit } } }));
-export const follow = (userId: string) =>
-  ok(api.PUT("/v1/me/following/{user_id}", { params: { path: { user_id: userId } } }));
-export const unfollow = (userId: string) =>
-  ok(api.DELETE("/v1/me/following/{user_id}", { params: { path: { user_id: userId } } }));
+export const follow = (user: string) => ok(api.PUT("/v1/me/following/{user}", { params: { path: { user } } }));
+export const unfollow = (user: string) => ok(api.DELETE("/v1/me/following/{user}", { params: { path: { user } } }));
 
 /** Whether the signed-in user follows `userId` (the API has no direct question for it: the
  * signed-in user's following list is read, at most `pages` pages of 100). */

@@ -294,7 +294,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/me/following/{user_id}": {
+    "/v1/me/following/{user}": {
         parameters: {
             query?: never;
             header?: never;
@@ -2925,8 +2925,8 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description A user id. */
-                user_id: string;
+                /** @description A user id, or a handle with an optional leading @. */
+                user: string;
             };
             cookie?: never;
         };
@@ -3026,8 +3026,8 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description A user id. */
-                user_id: string;
+                /** @description A user id, or a handle with an optional leading @. */
+                user: string;
             };
             cookie?: never;
         };
