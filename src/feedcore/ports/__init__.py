@@ -16,6 +16,7 @@ from .caches import (
 )
 from .media import MediaStore
 from .roles import Cache, Store
+from .slots import SlotStore
 from .stores import GraphStore, InteractionStore, Outbox, PostStore, Publish, UserStore
 
 __all__ = [
@@ -38,6 +39,7 @@ __all__ = [
     "RateDecision",
     "RateLimiter",
     "SessionStore",
+    "SlotStore",
     "Store",
     "Subscription",
     "Timeline",

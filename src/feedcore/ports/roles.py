@@ -4,14 +4,18 @@ from __future__ import annotations
 
 from .auth import ClientStore, CodeStore, SessionStore
 from .caches import ContentCache, FailureCounter, RateLimiter, TimelineCache
+from .slots import SlotStore
 from .stores import GraphStore, InteractionStore, Outbox, PostStore, UserStore
 
 __all__ = ["Cache", "Store"]
 
 
-class Store(UserStore, PostStore, GraphStore, InteractionStore, Outbox, ClientStore, SessionStore, CodeStore):
-    """A ``database_url`` backend: the system of record, its outbox, and the authorization
-    server's clients, sessions and codes (often also a :class:`~feedcore.ports.BulkLoader`)."""
+class Store(
+    UserStore, PostStore, GraphStore, InteractionStore, Outbox, ClientStore, SessionStore, CodeStore, SlotStore
+):
+    """A ``database_url`` backend: the system of record, its outbox, the authorization server's
+    clients, sessions and codes, and the id generator slots' leases (often also a
+    :class:`~feedcore.ports.BulkLoader`)."""
 
 
 class Cache(TimelineCache, ContentCache, RateLimiter, FailureCounter):

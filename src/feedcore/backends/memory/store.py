@@ -23,6 +23,7 @@ from ...ports.stores import Publish
 from ...settings import Settings
 from ._auth import MemoryAuth
 from ._bulk import MemoryBulk
+from ._slots import MemorySlots
 from ._store_tables import OutboxQueue, SortedIds, newest_first
 
 __all__ = ["MemoryStore"]
@@ -30,9 +31,9 @@ __all__ = ["MemoryStore"]
 _Row = TypeVar("_Row")
 
 
-class MemoryStore(Store, MemoryAuth, MemoryBulk):
-    """UserStore, PostStore, GraphStore, InteractionStore, Outbox, ClientStore, SessionStore and
-    CodeStore in memory.
+class MemoryStore(Store, MemoryAuth, MemorySlots, MemoryBulk):
+    """UserStore, PostStore, GraphStore, InteractionStore, Outbox, ClientStore, SessionStore,
+    CodeStore and SlotStore in memory.
 
     Rows referring to a user or post the store does not hold (an edge to an unknown user,
     a like on an unknown post) are accepted; only the counters of rows that exist move.
@@ -40,6 +41,7 @@ class MemoryStore(Store, MemoryAuth, MemoryBulk):
 
     def __init__(self) -> None:
         MemoryAuth.__init__(self)
+        MemorySlots.__init__(self)
         self._lock = threading.RLock()
         self._closed = False
         self._outbox = OutboxQueue()

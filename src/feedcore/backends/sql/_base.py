@@ -105,10 +105,15 @@ class SqlBase:
             conn.execution_options(isolation_level="AUTOCOMMIT")
             return conn.execute(statement, params).scalar_one()
 
+    def _upsert(self, table: sa.Table) -> postgresql.Insert | sqlite.Insert:
+        """An ``INSERT`` into ``table`` that can take ``ON CONFLICT`` clauses (in this dialect)."""
+        if self._shards.dialect == "postgresql":
+            return postgresql.insert(table)
+        return sqlite.insert(table)
+
     def _insert_ignore(self, table: sa.Table, values: dict[str, Any]) -> sa.Insert:
         """``INSERT ... ON CONFLICT DO NOTHING``; its rowcount says whether a row went in."""
-        dialect = postgresql if self._shards.dialect == "postgresql" else sqlite
-        stmt: sa.Insert = dialect.insert(table).values(values).on_conflict_do_nothing()
+        stmt: sa.Insert = self._upsert(table).values(values).on_conflict_do_nothing()
         return stmt.execution_options(preserve_rowcount=True)
 
     @staticmethod

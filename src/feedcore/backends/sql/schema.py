@@ -20,6 +20,7 @@ __all__ = [
     "comments",
     "followers",
     "follows",
+    "id_slots",
     "likes",
     "media",
     "metadata",
@@ -202,3 +203,12 @@ authorization_codes = sa.Table(
     sa.Column("used_at", Time, nullable=True),
 )
 sa.Index("ix_authorization_codes_expires_at", authorization_codes.c.expires_at)
+
+# Leases of id generator slots (see feedcore.slots); all on the first database.
+id_slots = sa.Table(
+    "id_slots",
+    metadata,
+    sa.Column("slot", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("holder", sa.String(64), nullable=False),
+    sa.Column("expires_at", Time, nullable=False),
+)

@@ -18,14 +18,15 @@ from .outbox import SqlOutbox
 from .posts import SqlPosts
 from .replicas import ReplicaStatus
 from .shards import ShardMap, split_urls
+from .slots import SqlSlots
 from .users import SqlUsers
 
 __all__ = ["SqlStore"]
 
 
-class SqlStore(SqlUsers, SqlPosts, SqlGraph, SqlInteractions, SqlOutbox, SqlAuth, SqlBulk, Store):
+class SqlStore(SqlUsers, SqlPosts, SqlGraph, SqlInteractions, SqlOutbox, SqlAuth, SqlSlots, SqlBulk, Store):
     """UserStore, PostStore, GraphStore, InteractionStore, Outbox, ClientStore, SessionStore,
-    CodeStore and BulkLoader over one or more databases.
+    CodeStore, SlotStore and BulkLoader over one or more databases.
 
     ``urls`` are the physical databases in shard-map order (logical shard ``s`` lives on
     ``urls[s % len(urls)]``); ``replica_urls``, if given, one entry per database in the same
