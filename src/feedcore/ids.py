@@ -4,9 +4,18 @@ Layout (most significant first, the sign bit always 0)::
 
     41 bits  milliseconds since EPOCH_MS (2024-01-01T00:00:00Z), ~69 years
     10 bits  logical shard, 0..1023
-    12 bits  sequence within the millisecond, 0..4095
+    12 bits  below the shard (SEQUENCE_BITS), split in two:
+     6 bits    counter within the millisecond, 0..63, per generator (process)
+     6 bits    the generator's slot, 0..63
 
-Ordering ids orders by creation time; ``shard_of(id)`` tells where a row lives.
+Ordering ids orders by creation time; ``shard_of(id)`` tells where a row lives. Ids made
+before slots existed (12 bits of counter) keep their meaning: only the low 12 bits changed use.
+
+Every process that makes ids for a store holds its own slot, leased from the store (see
+:mod:`feedcore.slots`), so two processes never make the same id however their clocks agree.
+Limits: at most MAX_SLOTS (64) processes making ids for one store at once, and 64 ids per
+millisecond per process (64,000/s); a process that makes more borrows milliseconds from the
+future, so its ids stay unique and ordered but run ahead of its clock.
 """
 
 from __future__ import annotations
@@ -15,14 +24,18 @@ import threading
 import time
 import zlib
 from collections.abc import Callable
+from typing import Protocol
 
 __all__ = [
     "EPOCH_MS",
     "MAX_SHARDS",
+    "MAX_SLOTS",
     "SEQUENCE_BITS",
     "SHARD_BITS",
+    "SLOT_BITS",
     "Clock",
     "IdGenerator",
+    "SlotSource",
     "database_of",
     "id_at",
     "shard_for_handle",
@@ -33,10 +46,22 @@ __all__ = [
 EPOCH_MS = 1_704_067_200_000
 SHARD_BITS = 10
 SEQUENCE_BITS = 12
+SLOT_BITS = 6
 MAX_SHARDS = 1 << SHARD_BITS
-_MAX_SEQUENCE = (1 << SEQUENCE_BITS) - 1
+MAX_SLOTS = 1 << SLOT_BITS
+_MAX_COUNTER = (1 << (SEQUENCE_BITS - SLOT_BITS)) - 1
 
 Clock = Callable[[], float]
+
+
+class SlotSource(Protocol):
+    """Where a generator gets its slot: ``source()`` is the slot for an id made now (raises
+    Unavailable when none can be had); ``release(ahead)`` gives it back when the generator
+    is done, ``ahead`` the seconds its last id ran ahead of its clock."""
+
+    def __call__(self) -> int: ...
+
+    def release(self, ahead: float) -> None: ...
 
 
 def shard_of(id_: int) -> int:
@@ -69,25 +94,38 @@ def shard_for_handle(handle: str, logical_shards: int) -> int:
 class IdGenerator:
     """Thread-safe id source. Call it with a logical shard to get a new id.
 
-    If the clock stalls or steps back, ids keep increasing by borrowing milliseconds
-    from the future, so they stay unique and ordered within a process.
+    ``slots`` gives the slot each id carries (see :class:`SlotSource`); without it, every id
+    carries slot 0, which is unique only while no other generator makes ids for the same store.
+    If the clock stalls or steps back, ids keep increasing by borrowing milliseconds from the
+    future, so they stay unique and ordered within a process.
     """
 
-    def __init__(self, clock: Clock = time.time) -> None:
+    def __init__(self, clock: Clock = time.time, slots: SlotSource | None = None) -> None:
         self._clock = clock
+        self._slots = slots
         self._lock = threading.Lock()
         self._last_ms = -1
-        self._sequence = 0
+        self._counter = 0
 
     def __call__(self, shard: int) -> int:
+        """A new id on ``shard``. Raises ValueError (shard out of range) or Unavailable (no slot)."""
         if not 0 <= shard < MAX_SHARDS:
             raise ValueError(f"shard must be in 0..{MAX_SHARDS - 1}, got {shard}")
         with self._lock:
+            slot = 0 if self._slots is None else self._slots()
             ms = int(self._clock() * 1000) - EPOCH_MS
             if ms > self._last_ms:
-                self._last_ms, self._sequence = ms, 0
-            elif self._sequence < _MAX_SEQUENCE:
-                self._sequence += 1
+                self._last_ms, self._counter = ms, 0
+            elif self._counter < _MAX_COUNTER:
+                self._counter += 1
             else:
-                self._last_ms, self._sequence = self._last_ms + 1, 0
-            return (self._last_ms << (SHARD_BITS + SEQUENCE_BITS)) | (shard << SEQUENCE_BITS) | self._sequence
+                self._last_ms, self._counter = self._last_ms + 1, 0
+            low = (self._counter << SLOT_BITS) | slot
+            return (self._last_ms << (SHARD_BITS + SEQUENCE_BITS)) | (shard << SEQUENCE_BITS) | low
+
+    def close(self) -> None:
+        """Release the slot, held on for as long as this generator ran ahead of its clock."""
+        if self._slots is not None:
+            with self._lock:
+                ahead = max(0, self._last_ms - (int(self._clock() * 1000) - EPOCH_MS)) / 1000.0
+                self._slots.release(ahead)

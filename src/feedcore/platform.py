@@ -52,6 +52,7 @@ from .services.throttle import SignInThrottle
 from .services.tokens import TokenService
 from .services.users import UserService
 from .settings import Settings
+from .slots import SlotLease
 from .stats import Stats
 
 __all__ = ["Platform"]
@@ -101,7 +102,9 @@ class Platform:
         self.settings = settings
         self._backends: dict[str, Backend] = {"store": store, "cache": cache, "bus": bus, "media": media}
         self._store, self._cache, self._bus = store, cache, bus
-        self._new_id = ids or IdGenerator(clock)
+        own_ids = IdGenerator(clock, SlotLease(store, clock))
+        self._ids = None if ids else own_ids
+        self._new_id = ids or own_ids
         self._cache_breaker, self._store_breaker = CircuitBreaker("cache"), CircuitBreaker("store")
         self._stats = Stats()
         breakers = (self._cache_breaker, self._store_breaker)
@@ -154,7 +157,9 @@ class Platform:
     ) -> Platform:
         """Open a platform; backends not given are built from the settings' URLs. With no
         settings, the embedded default: SQLite, in-process cache and bus, media under ./feedcore-data.
-        ``migrate`` creates or upgrades schemas, topics and buckets first (idempotent)."""
+        ``migrate`` creates or upgrades schemas, topics and buckets first (idempotent). Ids are
+        made by ``ids(shard)`` if given, else by a generator whose slot is leased from the store
+        on the first id (see :mod:`feedcore.slots`), so processes sharing a store never make the same id."""
         settings = settings or Settings()
         built: list[Backend] = []
 
@@ -337,6 +342,8 @@ class Platform:
             self._budget.close()
         for consumer in self._consumers.values():
             consumer.close()
+        if self._ids is not None:
+            self._ids.close()
         for backend in self._unique_backends():
             backend.close()
 

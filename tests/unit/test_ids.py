@@ -4,7 +4,7 @@ import threading
 
 import pytest
 
-from feedcore.ids import MAX_SHARDS, IdGenerator, id_at, shard_for_handle, shard_of, timestamp_of
+from feedcore.ids import MAX_SHARDS, MAX_SLOTS, IdGenerator, id_at, shard_for_handle, shard_of, timestamp_of
 
 
 def test_ids_name_their_shard_and_time() -> None:
@@ -54,3 +54,16 @@ def test_bad_shard() -> None:
 def test_handle_shard_is_stable_and_case_insensitive() -> None:
     assert shard_for_handle("Alice", 16) == shard_for_handle("alice", 16)
     assert len({shard_for_handle(f"user{n}", 16) for n in range(200)}) == 16
+
+
+def test_ids_made_before_slots_still_name_their_shard_and_time() -> None:
+    old = id_at(1_800_000_000.5, shard=9, sequence=4095)  # a 12-bit sequence, as ids had
+    assert (shard_of(old), timestamp_of(old)) == (9, pytest.approx(1_800_000_000.5))
+
+
+def test_without_slots_ids_carry_slot_0_and_64_per_millisecond() -> None:
+    new_id = IdGenerator(clock=lambda: 1_800_000_000.0)
+    ids = [new_id(2) for _ in range(65)]
+    assert {i & (MAX_SLOTS - 1) for i in ids} == {0}
+    assert timestamp_of(ids[63]) == pytest.approx(1_800_000_000.0)
+    assert timestamp_of(ids[64]) == pytest.approx(1_800_000_000.001)  # borrowed from the next millisecond
