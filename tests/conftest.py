@@ -9,4 +9,5 @@ pytest_plugins = [
     "tests.fixtures.platforms",
     "tests.fixtures.browser",
     "tests.fixtures.report",
+    "tests.fixtures.imports",
 ]

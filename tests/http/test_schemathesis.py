@@ -4,6 +4,8 @@ is refused (negative mode, on each operation that has a parameter or a body to g
 
 from __future__ import annotations
 
+import importlib.machinery
+import importlib.util
 import os
 import warnings
 from collections.abc import Iterator
@@ -116,3 +118,13 @@ def test_operation_conforms(target: Target, path: str, method: str, mode: Genera
         case.validate_response(response, checks=checks)
 
     check()
+
+
+@pytest.mark.parametrize("name", ["schemathesis.specs.openapi.schemas", "hypothesis.strategies._internal.regex"])
+def test_lazy_imports_are_not_rewritten(name: str) -> None:
+    """Modules these packages import mid-test load with the ordinary loader: pytest's rewriter
+    builds AST objects, which CPython 3.11.7 corrupts when another thread parses at the same time
+    (``SystemError: AST constructor recursion depth mismatch``; see tests/fixtures/imports.py)."""
+    spec = importlib.util.find_spec(name)
+    assert spec is not None
+    assert type(spec.loader) is importlib.machinery.SourceFileLoader
