@@ -8,6 +8,7 @@ An unknown path is a JSON 404 and a known path with another method a JSON 405 wi
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections.abc import Sequence
@@ -102,24 +103,32 @@ class App:
             observe(self.context.metrics, scope, UNMATCHED, status, size, None, start)
 
     async def _lifespan(self, receive: Receive, send: Send) -> None:
-        """Open the platform at startup (failing the startup if it cannot), close it at shutdown."""
-        holder = self.context.holder
-        while True:
-            message = await receive()
-            if message["type"] == "lifespan.startup":
-                try:
-                    await blocking(holder.get)
-                except Exception as exc:
-                    log.error("startup failed: %s", exc, exc_info=exc)
-                    await send({"type": "lifespan.startup.failed", "message": str(exc)})
+        """Open the platform and start watching the event loop's lag at startup (failing the
+        startup if the platform cannot open); stop both at shutdown."""
+        holder, admission = self.context.holder, self.context.admission
+        watcher: asyncio.Task[None] | None = None
+        try:
+            while True:
+                message = await receive()
+                if message["type"] == "lifespan.startup":
+                    try:
+                        await blocking(holder.get)
+                    except Exception as exc:
+                        log.error("startup failed: %s", exc, exc_info=exc)
+                        await send({"type": "lifespan.startup.failed", "message": str(exc)})
+                        return
+                    watcher = asyncio.create_task(admission.watch())
+                    await send({"type": "lifespan.startup.complete"})
+                elif message["type"] == "lifespan.shutdown":
+                    try:
+                        await blocking(admission.close)
+                        await blocking(holder.close)
+                    finally:
+                        await send({"type": "lifespan.shutdown.complete"})
                     return
-                await send({"type": "lifespan.startup.complete"})
-            elif message["type"] == "lifespan.shutdown":
-                try:
-                    await blocking(holder.close)
-                finally:
-                    await send({"type": "lifespan.shutdown.complete"})
-                return
+        finally:
+            if watcher is not None:
+                watcher.cancel()
 
 
 def _no_route(method: str, path: str, methods: Sequence[str] | None) -> Response:

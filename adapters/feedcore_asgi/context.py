@@ -1,4 +1,4 @@
-"""What every endpoint of one app shares: its settings, platform, metrics and document."""
+"""What every endpoint of one app shares: its settings, platform, metrics, document and scheduler."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import attrs
 
 from feedcore import Settings
 
+from .admission import Admission
 from .metrics import Metrics
 from .runtime import PlatformHolder
 
@@ -19,3 +20,4 @@ class AppContext:
     metrics: Metrics
     document: bytes
     """The OpenAPI document, encoded."""
+    admission: Admission

@@ -1,7 +1,8 @@
 """One route made executable: content type and size checks and the body read on the event
-loop, then in one trip off it (:func:`~feedcore_asgi.runtime.blocking`) the gate (token, rate
-limit), decoding, the handler and encoding. Every failure leaves in the route's error shape,
-with the RateLimit headers on every counted response.
+loop, then in one step (:class:`~feedcore_asgi.admission.Admission` decides where: the loop for
+a read the caches answer, else a thread) the gate (token, rate limit), decoding, the handler and
+encoding. Every failure leaves in the route's error shape, with the RateLimit headers on every
+counted response.
 """
 
 from __future__ import annotations
@@ -9,9 +10,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+import attrs
+
 from feedcore.errors import Forbidden, TooLarge, Unauthorized, UnsupportedMedia
 from feedcore.model import Principal
 
+from .admission import LoopPolicy
 from .asgi import Receive, Scope
 from .auth import bearer_token, identify
 from .call import Call, Raw
@@ -19,7 +23,6 @@ from .context import AppContext
 from .decode import BodyDecoder, QueryDecoder, media_type
 from .ratelimit import denial, hit, rate_headers
 from .responses import Response, encode
-from .runtime import blocking
 from .table import Route
 
 __all__ = ["Disconnected", "Endpoint"]
@@ -38,6 +41,7 @@ class Endpoint:
         self.body = BodyDecoder(route.body, context.settings) if route.body is not None else None
         self.query = QueryDecoder(route.query, context.settings) if route.query is not None else None
         self._gated = route.auth != "none" or route.limited
+        self._loop_policy = LoopPolicy() if route.method == "GET" else None
 
     async def respond(self, scope: Scope, receive: Receive, params: Mapping[str, str]) -> Response:
         authorization = content_type = length = None
@@ -60,54 +64,91 @@ class Endpoint:
                         f"use {' or '.join(self.body.body.content_types)}"
                     )
                 raw = await read_body(receive, self.body.limit, length)
-            args = (scope, authorization, address, raw, ctype, params)
+            request = _Request(scope, authorization, address, raw, ctype, params)
             if self.route.inline:
-                return self.run(*args)
-            return await blocking(self.run, *args)
+                return self.run(request)
+            context = self.context
+            on_loop = self._loop_policy if context.holder.opened else None
+            return await context.admission.run(lambda: self.run(request), on_loop)
         except Disconnected:
             raise
         except Exception as exc:  # every failure leaves in the route's error shape
             return self.route.error_shape.render(exc, {})
 
-    def run(
-        self,
-        scope: Scope,
-        authorization: str | None,
-        address: str,
-        raw: bytes | None,
-        content_type: str,
-        params: Mapping[str, str],
-    ) -> Response:
-        """Off the event loop: gate, decode, call the handler, encode."""
+    def run(self, request: _Request) -> Response:
+        """Gate, decode, call the handler, encode. Run again after WouldBlock (on a thread), it
+        reuses the gate's outcome: the request is counted once."""
         route = self.route
         viewer: int | None = None
-        principal: Principal | None = None
         rate: dict[str, str] = {}
         try:
-            if self._gated:
-                platform = self.context.holder.get()
-                principal, auth_error = (
-                    identify(platform, bearer_token(authorization)) if route.auth != "none" else (None, None)
-                )
-                viewer = principal.user_id if principal is not None else None
-                decision = hit(platform, viewer, address) if route.limited else None
-                rate = rate_headers(decision)
-                if decision is not None and not decision.allowed:
-                    raise denial(decision)
-                if auth_error is not None:
-                    raise auth_error
-                if route.auth == "required" and viewer is None:
-                    raise Unauthorized("authentication required: send 'Authorization: Bearer <access token>'")
-                if principal is not None and route.scope not in principal.scopes:
-                    raise Forbidden(f"the access token lacks the '{route.scope}' scope", code="insufficient_scope")
-            body = self.body.decode(raw or b"", content_type) if self.body is not None else None
+            if request.gate is None:
+                request.gate = self._gate(request) if self._gated else _Gate(None, {})
+            principal, rate = request.gate.principal, request.gate.rate
+            viewer = principal.user_id if principal is not None else None
+            scope, raw = request.scope, request.raw
+            body = self.body.decode(raw or b"", request.content_type) if self.body is not None else None
             query = self.query.decode(scope.get("query_string", b"")) if self.query is not None else None
-            call: Call[Any, Any] = Call(self.context, scope, route, principal, body, query, params)
+            call: Call[Any, Any] = Call(self.context, scope, route, principal, body, query, request.params)
             return _render(call, route.handler(call), rate)
         except Exception as exc:  # every failure leaves in the route's error shape
+            if isinstance(exc, _Refused):
+                viewer, rate, exc = exc.viewer, exc.rate, exc.cause
             response = route.error_shape.render(exc, rate)
             response.viewer = viewer
             return response
+
+    def _gate(self, request: _Request) -> _Gate:
+        """Who is asking and whether they may: the principal and the RateLimit headers, or
+        _Refused with the reason."""
+        route = self.route
+        platform = self.context.holder.get()
+        principal, auth_error = (
+            identify(platform, bearer_token(request.authorization)) if route.auth != "none" else (None, None)
+        )
+        viewer = principal.user_id if principal is not None else None
+        decision = hit(platform, viewer, request.address) if route.limited else None
+        rate = rate_headers(decision)
+        refusal: Exception | None = None
+        if decision is not None and not decision.allowed:
+            refusal = denial(decision)
+        elif auth_error is not None:
+            refusal = auth_error
+        elif route.auth == "required" and viewer is None:
+            refusal = Unauthorized("authentication required: send 'Authorization: Bearer <access token>'")
+        elif principal is not None and route.scope not in principal.scopes:
+            refusal = Forbidden(f"the access token lacks the '{route.scope}' scope", code="insufficient_scope")
+        if refusal is not None:
+            raise _Refused(refusal, viewer, rate)
+        return _Gate(principal, rate)
+
+
+@attrs.define
+class _Request:
+    """What a route needs of one request, read on the event loop."""
+
+    scope: Scope
+    authorization: str | None
+    address: str
+    raw: bytes | None
+    content_type: str
+    params: Mapping[str, str]
+    gate: _Gate | None = None
+    """The gate's outcome once passed (a run again after WouldBlock does not count it twice)."""
+
+
+@attrs.frozen
+class _Gate:
+    principal: Principal | None
+    rate: dict[str, str]
+
+
+class _Refused(Exception):
+    """The gate refused the request: ``cause`` with the viewer and RateLimit headers known then."""
+
+    def __init__(self, cause: Exception, viewer: int | None, rate: dict[str, str]) -> None:
+        super().__init__(cause)
+        self.cause, self.viewer, self.rate = cause, viewer, rate
 
 
 def _render(call: Call[Any, Any], result: Any, rate: dict[str, str]) -> Response:

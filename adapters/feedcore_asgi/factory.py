@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from feedcore import Platform, Settings
 
 from . import oauth, routes_accounts, routes_clients, routes_ops, routes_pages, routes_posts, routes_users
+from .admission import Admission
 from .application import App, not_found
 from .context import AppContext
 from .cors import cors_middleware
@@ -41,7 +42,9 @@ def create_app(
     bundled web client."""
     settings = platform.settings if platform is not None else settings or Settings.from_env()
     holder = PlatformHolder(platform, settings)
-    context = AppContext(settings, holder, Metrics(holder), encode(openapi_document(routes, settings)))
+    metrics = Metrics(holder)
+    document = encode(openapi_document(routes, settings))
+    context = AppContext(settings, holder, metrics, document, Admission(settings, metrics.registry))
     app = App(context, routes, fallback=WebClient(not_found))
     for cls, args, kwargs in reversed(cors_middleware(settings)):
         app.asgi = cls(app.asgi, *args, **kwargs)

@@ -44,6 +44,11 @@ class PlatformHolder:
                 platform = self._platform
         return platform
 
+    @property
+    def opened(self) -> bool:
+        """Whether :meth:`get` answers without opening (so without blocking)."""
+        return self._platform is not None
+
     def close(self) -> None:
         with self._lock:
             if self._owned and self._platform is not None:

@@ -110,6 +110,15 @@ class Settings:
     cors_origins: str = ""
     """Origins whose browser pages may call the HTTP API, separated by whitespace or commas
     (``*`` for any); none by default. Tokens travel in the Authorization header, never cookies."""
+    serve_threads: int = attrs.field(default=16, validator=_positive)
+    """Threads per server process for the requests that wait on the store or change something
+    (reads the caches answer run on the event loop)."""
+    serve_queue: int = attrs.field(default=512, validator=_positive)
+    """Requests a server process holds for its threads beyond those running; more are refused (503)."""
+    serve_deadline: float = attrs.field(default=0.25, validator=_positive)
+    """Seconds a request may wait for a thread; one that waited longer is refused (503), not started late."""
+    serve_max_lag: float = attrs.field(default=0.1, validator=_positive)
+    """Seconds the event loop may run late; while it does, new requests are refused (503)."""
 
     inline_dispatch: bool | None = None
     """Relay and handle events in this process, in a dispatcher thread woken by each write
