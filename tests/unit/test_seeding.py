@@ -6,7 +6,7 @@ import statistics
 
 import pytest
 
-from feedcore import Platform, Settings
+from feedcore import Platform, Settings, blocking
 from feedcore.ids import shard_for_handle, shard_of
 from feedcore.ports import Timeline
 from feedcore.seeding import NetworkSpec, load_network
@@ -70,7 +70,11 @@ def test_seed_loads_idempotently_with_exact_counters_and_rebuilt_feeds(tmp_path,
         store = platform.bulk_loader()
         stages: dict[str, tuple[int, int]] = {}
         first = load_network(platform, spec, progress=lambda stage, done, total: stages.update({stage: (done, total)}))
-        assert stages == {"users": (1200, 1200), "graph+posts": (1200, 1200), "feeds": (first["active"],) * 2}
+        active = (first["active"],) * 2
+        assert stages == {"users": (1200, 1200), "graph+posts": (1200, 1200), "feeds": active, "warm": active}
+        readers = [a for c in spec.iter_chunks() for a in c.active][:25]
+        with blocking.forbidden():  # the caches are warm: the first reads need nothing from the store
+            assert all(platform.feeds.home(uid).items for uid in readers)
         again = load_network(platform, spec)  # resumes: nothing new
         assert (first["follows"], first["posts"]) == (again["follows"], again["posts"])
         chunks = list(spec.iter_chunks())

@@ -17,16 +17,18 @@ from ._network import Chunk, NetworkSpec, home_feeds
 
 if TYPE_CHECKING:
     from ..platform import Platform
+    from ..services.feeds import FeedService
 
 __all__ = ["Progress", "ProgressBars", "SeedReport", "load_network"]
 
 SeedReport = dict[str, Any]
 """Sizes (``users``, ``posts``, ``follows``, ``active``, ``pull_authors``, ``feed_entries``)
-and timings in seconds (``users_s``, ``graph_s``, ``recount_s``, ``materialise_s``, ``total_s``)."""
+and timings in seconds (``users_s``, ``graph_s``, ``recount_s``, ``materialise_s``, ``warm_s``,
+``total_s``)."""
 
 Progress = Callable[[str, int, int], None]
 """``progress(stage, done, total)``, called as a stage advances: ``"users"`` and ``"graph+posts"``
-count users, ``"feeds"`` counts materialised feeds."""
+count users, ``"feeds"`` counts materialised feeds, ``"warm"`` the feeds read once to warm the caches."""
 
 _FEEDS_PER_CALL = 500
 _IN_FLIGHT = 3
@@ -42,7 +44,9 @@ def load_network(
 ) -> SeedReport:
     """Load ``spec``'s network into ``platform``'s store (idempotent: rows that exist are kept,
     so an interrupted load resumes) and materialise the home feeds of its active users (and the
-    author timelines of its pull authors). Writes no events: run it on a quiet platform.
+    author timelines of its pull authors), then read each of those feeds once so that what the
+    next read needs is cached (posts, author cards, like flags, pull-author lists). Writes no
+    events: run it on a quiet platform.
     Raises ConfigurationError if the store cannot bulk-load."""
     store = platform.bulk_loader()
     tell = progress or _silent
@@ -90,8 +94,31 @@ def load_network(
         t0 = time.perf_counter()
         report["feed_entries"] = _materialise(platform, inputs, tell)
         report["materialise_s"] = round(time.perf_counter() - t0, 2)
+        t0 = time.perf_counter()
+        _warm(platform, inputs.active, tell, threads=2 * workers)
+        report["warm_s"] = round(time.perf_counter() - t0, 2)
     report["total_s"] = round(time.perf_counter() - started, 2)
     return report
+
+
+def _put(feeds: FeedService, timeline: Timeline, lists: dict[int, list[int]], max_len: int) -> None:
+    """Materialise ``lists``, those shorter than ``max_len`` as complete (the store has no more)."""
+    for complete in (True, False):
+        part = {owner: ids for owner, ids in lists.items() if (len(ids) < max_len) == complete}
+        if part:
+            feeds.materialise(timeline, part, complete=complete)
+
+
+def _warm(platform: Platform, active: list[int], tell: Progress, threads: int) -> None:
+    warmed = 0
+
+    def count(n: int) -> None:
+        nonlocal warmed
+        warmed += n
+        if warmed % _FEEDS_PER_CALL == 0 or warmed == len(active):
+            tell("warm", warmed, len(active))
+
+    platform.feeds.warm(active, threads=threads, progress=count)
 
 
 def _silent(stage: str, done: int, total: int) -> None:
@@ -139,13 +166,13 @@ def _materialise(platform: Platform, inputs: _FeedInputs, tell: Progress) -> int
         batch[uid] = feed
         entries += len(feed)
         if len(batch) >= _FEEDS_PER_CALL:
-            feeds.materialise(Timeline.HOME, batch)
+            _put(feeds, Timeline.HOME, batch, inputs.max_len)
             done += len(batch)
             tell("feeds", done, len(inputs.active))
             batch = {}
-    feeds.materialise(Timeline.HOME, batch)
+    _put(feeds, Timeline.HOME, batch, inputs.max_len)
     tell("feeds", len(inputs.active), len(inputs.active))
-    feeds.materialise(Timeline.AUTHOR, {a: inputs.posts.get(a, []) for a in inputs.pull})
+    _put(feeds, Timeline.AUTHOR, {a: inputs.posts.get(a, []) for a in inputs.pull}, inputs.max_len)
     platform.graph.forget_pull_authors(inputs.active)  # cached pull lists of earlier seeds
     return entries
 
