@@ -16,6 +16,7 @@ from feedcore.errors import InvalidInput
 from .call import Params, Upload
 from .limits import bind
 from .table import CONTENT_TYPE_FORM, Body
+from .uploads import CONTENT_MULTIPART, read_form
 
 __all__ = ["BodyDecoder", "InputError", "QueryDecoder", "media_type"]
 
@@ -53,7 +54,8 @@ class BodyDecoder:
 
     def __init__(self, body: Body, settings: Settings) -> None:
         self.body = body
-        self.limit: int = getattr(settings, body.limit)
+        self.content_limit: int = getattr(settings, body.limit)
+        self.limit = self.content_limit + body.framing
         self.type = bind(body.type, settings)
         self._json = msgspec.json.Decoder(self.type) if body.kind != "raw" else None
 
@@ -61,11 +63,15 @@ class BodyDecoder:
         return content_type in self.body.content_types
 
     def decode(self, raw: bytes, content_type: str) -> Any:
-        """The body as the route's Struct (or Params, or an Upload). Raises InvalidInput."""
+        """The body as the route's Struct (or Params, or an Upload); ``content_type`` is the
+        request's header. Raises InvalidInput (TooLarge for a form's file past the bound)."""
+        kind = media_type(content_type)
         if self._json is None:
-            return Upload(raw, content_type)
+            if kind == CONTENT_MULTIPART:
+                return read_form(raw, content_type, self.content_limit)
+            return Upload(raw, kind)
         try:
-            if content_type == CONTENT_TYPE_FORM:
+            if kind == CONTENT_TYPE_FORM:
                 try:
                     pairs = parse_qsl(raw.decode("utf-8"), keep_blank_values=True)
                 except UnicodeDecodeError:

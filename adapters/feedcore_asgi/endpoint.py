@@ -55,7 +55,7 @@ class Endpoint:
         client = scope.get("client")
         address = client[0] if client else "unknown"
         try:
-            raw, ctype = None, ""
+            raw = None
             if self.body is not None:
                 ctype = media_type(content_type or "")
                 if not self.body.accepts(ctype):
@@ -64,7 +64,7 @@ class Endpoint:
                         f"use {' or '.join(self.body.body.content_types)}"
                     )
                 raw = await read_body(receive, self.body.limit, length)
-            request = _Request(scope, authorization, address, raw, ctype, params)
+            request = _Request(scope, authorization, address, raw, content_type or "", params)
             if self.route.inline:
                 return self.run(request)
             context = self.context

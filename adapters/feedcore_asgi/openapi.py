@@ -19,6 +19,8 @@ from feedcore.scopes import SCOPE_DESCRIPTIONS
 from .decode import BodyDecoder, QueryDecoder
 from .limits import bind
 from .table import PATH_PARAMS, Header, Reply, Route
+from .uploads import CONTENT_MULTIPART, form_schema
+from .wire import MEDIA_TYPES
 
 __all__ = ["error_statuses", "openapi_document"]
 
@@ -168,9 +170,13 @@ def _operation(route: Route, settings: Settings, ref_of: dict[Any, JSON], query_
         schema = ref_of[decoder.type] if route.body.kind != "raw" else {"type": "string", "format": "binary"}
         op["requestBody"] = {
             "required": True,
-            "description": f"At most {decoder.limit} bytes.",
-            "x-feedcore-max-bytes": decoder.limit,
-            "content": {ct: {"schema": schema} for ct in route.body.content_types},
+            "description": f"At most {decoder.content_limit} bytes"
+            + (f" ({decoder.limit} for a form, with its framing)." if route.body.framing else "."),
+            "x-feedcore-max-bytes": decoder.content_limit,
+            "content": {
+                ct: form_schema(MEDIA_TYPES) if ct == CONTENT_MULTIPART else {"schema": schema}
+                for ct in route.body.content_types
+            },
         }
     op["responses"] = _responses(route, ref_of)
     if route.scope is not None:  # an access token granted the scope, from the OAuth flows or as a bearer token

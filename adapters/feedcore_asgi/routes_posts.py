@@ -73,7 +73,7 @@ ROUTES = [
         "POST",
         "/v1/media",
         upload_media,
-        "Upload an image or video (the raw bytes as the body).",
+        "Upload an image or video: the raw bytes as the body, or a form's one file field `file`.",
         Reply(201, "The stored media; attach it to a post by id.", wire.Media),
         auth="required",
         scope="write",

@@ -16,6 +16,7 @@ from msgspec import Meta, Struct
 
 from .errors import error_response, oauth_error_response
 from .responses import Response
+from .uploads import CONTENT_MULTIPART, FRAMING_BYTES
 from .wire import MEDIA_TYPES, Error, Id
 from .wire_oauth import OAuthError
 
@@ -56,7 +57,8 @@ class Body:
     ``type`` but hands the handler the fields as sent (:class:`~feedcore_asgi.call.Params`:
     order and repeats kept, as OAuth needs them); ``"raw"`` hands over the bytes
     (:class:`~feedcore_asgi.call.Upload`). ``limit`` names the Settings field with the size
-    bound in bytes. ``codes`` maps a field path to the error code its decoding errors carry;
+    bound in bytes, ``framing`` the bytes allowed beyond it (a form's boundaries and part headers).
+    ``codes`` maps a field path to the error code its decoding errors carry;
     others carry ``default_code`` or, when that is None, ``invalid_<top-level field>``.
     """
 
@@ -64,6 +66,7 @@ class Body:
     content_types: tuple[str, ...]
     type: Any = None
     limit: str = "max_json_bytes"
+    framing: int = 0
     codes: Mapping[str, str] = attrs.field(factory=dict)
     default_code: str | None = None
 
@@ -81,8 +84,8 @@ def oauth_form(tp: Any) -> Body:
 
 
 def media_body() -> Body:
-    """Raw media bytes of an accepted type, up to ``max_media_bytes``."""
-    return Body("raw", MEDIA_TYPES, limit="max_media_bytes")
+    """Media of an accepted type, up to ``max_media_bytes``: the raw bytes, or a form's one file."""
+    return Body("raw", (CONTENT_MULTIPART, *MEDIA_TYPES), limit="max_media_bytes", framing=FRAMING_BYTES)
 
 
 @attrs.frozen

@@ -338,7 +338,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Upload an image or video (the raw bytes as the body). */
+        /** Upload an image or video: the raw bytes as the body, or a form's one file field `file`. */
         post: operations["upload_media"];
         delete?: never;
         options?: never;
@@ -3222,9 +3222,16 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        /** @description At most 10485760 bytes. */
+        /** @description At most 10485760 bytes (10502144 for a form, with its framing). */
         requestBody: {
             content: {
+                "multipart/form-data": {
+                    /**
+                     * Format: binary
+                     * @description The media.
+                     */
+                    file: string;
+                };
                 "image/png": string;
                 "image/jpeg": string;
                 "image/gif": string;
