@@ -61,10 +61,11 @@ class FanoutHandler:
                     self.retract(event.author_id, event.post_id)
                 case PostEdited():
                     self._hydrator.refresh_posts([event.post_id], strict=True)
-                case FollowCreated():
-                    self.backfill(event.follower_id, event.followee_id)
-                case FollowRemoved():
-                    self.unfill(event.follower_id, event.followee_id)
+                case FollowCreated() | FollowRemoved():  # as the edge is now (see GraphHandler)
+                    if self._graph.is_following(event.follower_id, event.followee_id):
+                        self.backfill(event.follower_id, event.followee_id)
+                    else:
+                        self.unfill(event.follower_id, event.followee_id)
 
     def is_pull_author(self, author_id: int) -> bool:
         author = self._users.get_user(author_id)

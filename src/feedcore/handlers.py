@@ -45,7 +45,12 @@ class Handler(Protocol):
 
 
 class GraphHandler:
-    """Writes reverse follow edges (and follower counts) on the followee's shard."""
+    """Writes reverse follow edges (and follower counts) on the followee's shard.
+
+    A follow or unfollow event makes the reverse edge what the forward edge is when it is
+    handled, whichever the event: events of one edge may come in another order than their
+    changes committed (an event id is made before its write; parallel relays publish batches
+    in any order), and the last one handled comes after the last change."""
 
     topics = ("graph",)
 
@@ -55,10 +60,10 @@ class GraphHandler:
     def __call__(self, events: Sequence[Event]) -> None:
         graph = self._graph
         for event in events:
-            match event:
-                case FollowCreated():
+            if isinstance(event, FollowCreated | FollowRemoved):
+                if graph.is_following(event.follower_id, event.followee_id):
                     graph.add_reverse(event.followee_id, event.follower_id, event.created_at)
-                case FollowRemoved():
+                else:
                     graph.remove_reverse(event.followee_id, event.follower_id)
 
 

@@ -176,3 +176,34 @@ def test_follows_race_through_two_processes(open_platform, settings, pg_database
         args = [(pg_databases.urls, str(tmp_path), order, start_at) for order in orders]
         assert pool.starmap(_follow_in_process, args) == [0, 0]
     _assert_graph(setup, people, set(edges))
+
+
+def _assert_reverse_matches_forward(platform: Platform, people: list[User]) -> set[Edge]:
+    """After draining: every follower list and both counters agree with the forward edges."""
+    edges = {(u.id, v) for u in people for v in platform.graph.following_ids(u.id)}
+    _assert_graph(platform, people, edges)
+    return edges
+
+
+def test_follow_and_unfollow_of_the_same_edges_race_and_the_reverse_edges_follow(open_platform):
+    """One platform follows while the other unfollows the same edges, round after round: the
+    events may reach the graph consumer in another order than their changes committed, yet
+    the reverse edges and follower counts end as the forward edges are."""
+    setup = open_platform()
+    people = users(setup, *(f"toggle{n}" for n in range(8)))
+    edges = _edges(people, 3)
+    one, two = open_platform(), open_platform()
+
+    def toggle(platform: Platform, follow: bool, seed: int) -> Callable[[], None]:
+        rng = random.Random(seed)
+
+        def run() -> None:
+            for _ in range(10):
+                for a, b in rng.sample(edges, len(edges)):
+                    (platform.graph.follow if follow else platform.graph.unfollow)(a, b)
+
+        return run
+
+    work = [toggle(one, True, 1), toggle(two, False, 2), toggle(one, False, 3), toggle(two, True, 4)]
+    assert _race(*work) == []
+    _assert_reverse_matches_forward(setup, people)
