@@ -1,5 +1,6 @@
 """The ports: small abstract base classes the core is written against."""
 
+from .analytics import METRICS, ActivityCounter, AnalyticsStore, DayCounts, Fact
 from .auth import ClientStore, CodeStore, SessionStore
 from .base import Backend
 from .bulk import BulkLoader, Edge
@@ -20,14 +21,19 @@ from .slots import SlotStore
 from .stores import GraphStore, InteractionStore, Outbox, PostStore, Publish, UserStore
 
 __all__ = [
+    "METRICS",
+    "ActivityCounter",
+    "AnalyticsStore",
     "Backend",
     "BulkLoader",
     "Cache",
     "ClientStore",
     "CodeStore",
     "ContentCache",
+    "DayCounts",
     "Edge",
     "EventBus",
+    "Fact",
     "FailureCounter",
     "Failures",
     "GraphStore",

@@ -9,7 +9,7 @@ from __future__ import annotations
 import bisect
 import threading
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from typing import Self
 
 import attrs
@@ -23,6 +23,7 @@ from ...settings import Settings
 __all__ = ["MemoryCache"]
 
 _SWEEP_EVERY = 60.0
+DAY = 86400.0
 
 
 @attrs.define
@@ -33,7 +34,8 @@ class _Feed:
 
 
 class MemoryCache(Cache):
-    """TimelineCache, ContentCache, RateLimiter and FailureCounter in memory.
+    """TimelineCache, ContentCache, RateLimiter, FailureCounter and ActivityCounter (exact
+    sets) in memory.
 
     ``clock`` returns seconds since the epoch; TTLs and rate limits use it.
     """
@@ -45,6 +47,7 @@ class MemoryCache(Cache):
         self._content: dict[tuple[str, int], tuple[bytes, float]] = {}
         self._tats: dict[str, float] = {}
         self._failures: dict[str, tuple[Failures, float]] = {}  # key -> (failures, expires at)
+        self._active: dict[int, tuple[set[int], float]] = {}  # day -> (user ids, expires at)
         self._next_sweep = clock() + _SWEEP_EVERY
 
     @classmethod
@@ -61,6 +64,7 @@ class MemoryCache(Cache):
             self._content = {k: v for k, v in self._content.items() if v[1] > now}
             self._tats = {k: t for k, t in self._tats.items() if t > now}
             self._failures = {k: f for k, f in self._failures.items() if f[1] > now}
+            self._active = {d: a for d, a in self._active.items() if a[1] > now}
         return now
 
     def _feed(self, timeline: Timeline, owner_id: int, now: float) -> _Feed | None:
@@ -197,3 +201,21 @@ class MemoryCache(Cache):
         with self._lock:
             for key in keys:
                 self._failures.pop(key, None)
+
+    # -- ActivityCounter ------------------------------------------------------------------
+
+    def add_active(self, marks: Mapping[int, Collection[int]], keep_days: int) -> None:
+        with self._lock:
+            now = self._now()
+            for day, user_ids in marks.items():
+                expires_at = (day + 1 + keep_days) * DAY
+                kept = self._active.pop(day, None)
+                if expires_at > now:
+                    ids = kept[0] if kept is not None and kept[1] > now else set()
+                    self._active[day] = (ids | set(user_ids), expires_at)
+
+    def count_active(self, spans: Sequence[Collection[int]]) -> list[int]:
+        with self._lock:
+            now = self._now()
+            live = {day: ids for day, (ids, expires_at) in self._active.items() if expires_at > now}
+            return [len(set().union(*(live.get(day, ()) for day in span))) for span in spans]

@@ -21,6 +21,7 @@ from ...model import Comment, Media, Post, User
 from ...ports.roles import Store
 from ...ports.stores import Publish
 from ...settings import Settings
+from ._analytics import MemoryAnalytics
 from ._auth import MemoryAuth
 from ._bulk import MemoryBulk
 from ._slots import MemorySlots
@@ -31,9 +32,9 @@ __all__ = ["MemoryStore"]
 _Row = TypeVar("_Row")
 
 
-class MemoryStore(Store, MemoryAuth, MemorySlots, MemoryBulk):
+class MemoryStore(Store, MemoryAuth, MemorySlots, MemoryAnalytics, MemoryBulk):
     """UserStore, PostStore, GraphStore, InteractionStore, Outbox, ClientStore, SessionStore,
-    CodeStore and SlotStore in memory.
+    CodeStore, SlotStore and AnalyticsStore in memory.
 
     Rows referring to a user or post the store does not hold (an edge to an unknown user,
     a like on an unknown post) are accepted; only the counters of rows that exist move.
@@ -42,6 +43,7 @@ class MemoryStore(Store, MemoryAuth, MemorySlots, MemoryBulk):
     def __init__(self) -> None:
         MemoryAuth.__init__(self)
         MemorySlots.__init__(self)
+        MemoryAnalytics.__init__(self)
         self._lock = threading.RLock()
         self._closed = False
         self._outbox = OutboxQueue()

@@ -8,6 +8,7 @@ from redis.cluster import RedisCluster
 
 from ...ports.roles import Cache
 from ...settings import Settings
+from .activity import RedisActivity
 from .client import Client, connect, translated
 from .content import RedisContent
 from .failures import RedisFailures
@@ -18,8 +19,8 @@ from .timelines import RedisTimelines
 __all__ = ["RedisCache"]
 
 
-class RedisCache(RedisTimelines, RedisContent, RedisRateLimiter, RedisFailures, Cache):
-    """TimelineCache, ContentCache, RateLimiter and FailureCounter on Redis.
+class RedisCache(RedisTimelines, RedisContent, RedisRateLimiter, RedisFailures, RedisActivity, Cache):
+    """TimelineCache, ContentCache, RateLimiter, FailureCounter and ActivityCounter on Redis.
 
     Thread-safe (redis-py pools connections). Every Redis error surfaces as
     :class:`feedcore.errors.Unavailable`. Keys start with ``namespace``.

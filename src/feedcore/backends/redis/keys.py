@@ -1,5 +1,6 @@
 """Key names. Every key starts with the namespace and carries a hash tag (``{...}``) around
-the id it is about, so one logical operation touches one Redis Cluster slot."""
+the id it is about, so one logical operation touches one Redis Cluster slot (the days of
+active users share one tag, so a count may union them)."""
 
 from __future__ import annotations
 
@@ -40,3 +41,7 @@ class Keys:
 
     def rate(self, key: str) -> str:
         return f"{self.namespace}:rl:{{{key}}}"
+
+    def active(self, day: int) -> str:
+        """Every day's key carries the same tag, so one PFCOUNT may union any of them."""
+        return f"{self.namespace}:au:{{active}}:{day}"

@@ -15,6 +15,9 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 __all__ = [
+    "analytics_applied",
+    "analytics_days",
+    "analytics_engagement",
     "authorization_codes",
     "clients",
     "comments",
@@ -212,3 +215,34 @@ id_slots = sa.Table(
     sa.Column("holder", sa.String(64), nullable=False),
     sa.Column("expires_at", Time, nullable=False),
 )
+
+# Analytics rollups, all on the first database. Which events were applied (pruned after the
+# retention), the counts of each day, and engagement per post and hour (for trending posts).
+analytics_applied = sa.Table(
+    "analytics_applied",
+    metadata,
+    sa.Column("event_id", Id, primary_key=True, autoincrement=False),
+    sa.Column("day", sa.Integer, nullable=False),
+)
+sa.Index("ix_analytics_applied_day", analytics_applied.c.day)
+
+analytics_days = sa.Table(
+    "analytics_days",
+    metadata,
+    sa.Column("day", sa.Integer, primary_key=True, autoincrement=False),
+    _count("active"),
+    _count("signups"),
+    _count("posts"),
+    _count("likes"),
+    _count("comments"),
+    _count("follows"),
+)
+
+analytics_engagement = sa.Table(
+    "analytics_engagement",
+    metadata,
+    sa.Column("post_id", sa.BigInteger, primary_key=True),
+    sa.Column("hour", sa.Integer, primary_key=True),
+    sa.Column("engagement", sa.Integer, nullable=False),
+)
+sa.Index("ix_analytics_engagement_hour", analytics_engagement.c.hour)

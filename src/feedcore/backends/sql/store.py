@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from ...ports.roles import Store
 from ...settings import Settings
 from ._base import translate_errors
+from .analytics import SqlAnalytics
 from .auth import SqlAuth
 from .bulk import SqlBulk
 from .graph import SqlGraph
@@ -24,9 +25,11 @@ from .users import SqlUsers
 __all__ = ["SqlStore"]
 
 
-class SqlStore(SqlUsers, SqlPosts, SqlGraph, SqlInteractions, SqlOutbox, SqlAuth, SqlSlots, SqlBulk, Store):
+class SqlStore(
+    SqlUsers, SqlPosts, SqlGraph, SqlInteractions, SqlOutbox, SqlAuth, SqlSlots, SqlAnalytics, SqlBulk, Store
+):
     """UserStore, PostStore, GraphStore, InteractionStore, Outbox, ClientStore, SessionStore,
-    CodeStore, SlotStore and BulkLoader over one or more databases.
+    CodeStore, SlotStore, AnalyticsStore and BulkLoader over one or more databases.
 
     ``urls`` are the physical databases in shard-map order (logical shard ``s`` lives on
     ``urls[s % len(urls)]``); ``replica_urls``, if given, one entry per database in the same
