@@ -107,6 +107,8 @@ class Endpoint:
             identify(platform, bearer_token(request.authorization)) if route.auth != "none" else (None, None)
         )
         viewer = principal.user_id if principal is not None else None
+        if viewer is not None:
+            platform.analytics.seen(viewer)  # readers count as active: no I/O here
         decision = hit(platform, viewer, request.address) if route.limited else None
         rate = rate_headers(decision)
         refusal: Exception | None = None

@@ -1,5 +1,5 @@
 """Prometheus metrics of one app: request latency per route template, and platform gauges
-(outbox depth, circuit breakers, events handled by type) read when scraped."""
+(outbox depth, circuit breakers, active users, today's analytics counts) read when scraped."""
 
 from __future__ import annotations
 
@@ -10,6 +10,9 @@ from prometheus_client import CollectorRegistry, Counter, Histogram, generate_la
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 
+from feedcore import Platform
+from feedcore.ports import METRICS
+
 from .runtime import PlatformHolder
 
 __all__ = ["Metrics"]
@@ -17,6 +20,23 @@ __all__ = ["Metrics"]
 log = logging.getLogger("feedcore.http")
 
 _BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.2, 0.5, 1.0, 2.5, 5.0)
+
+
+def _analytics(platform: Platform) -> Iterator[Metric]:
+    """Active users (today, 7 days, 30 days) and today's counts, from the analytics rollups."""
+    try:
+        active, today = platform.analytics.live()
+    except Exception as exc:  # a scrape reports what it can
+        log.warning("analytics unavailable: %s", exc)
+        return
+    users = GaugeMetricFamily("feedcore_active_users", "Distinct active users, by window.", labels=["window"])
+    for window, count in (("day", active.day), ("week", active.week), ("month", active.month)):
+        users.add_metric([window], count)
+    yield users
+    counts = GaugeMetricFamily("feedcore_today", "What happened today (UTC), by what.", labels=["what"])
+    for what in METRICS:
+        counts.add_metric([what], getattr(today, what))
+    yield counts
 
 
 class _PlatformCollector(Collector):
@@ -42,12 +62,7 @@ class _PlatformCollector(Collector):
         for backend, is_open in platform.open_circuits().items():
             breakers.add_metric([backend], 1.0 if is_open else 0.0)
         yield breakers
-        handled = CounterMetricFamily(
-            "feedcore_events_handled", "Events handled in this process, by type.", labels=["type"]
-        )
-        for event_type, count in sorted(platform.analytics.counts.items()):
-            handled.add_metric([event_type], count)
-        yield handled
+        yield from _analytics(platform)
         counters = platform.counters()
         hits, misses = counters.get("timeline_hits", 0), counters.get("timeline_misses", 0)
         timelines = CounterMetricFamily(

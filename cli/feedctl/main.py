@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import click
 
-from .commands import clients, inspect, operate, service, setup
+from .commands import clients, inspect, operate, service, setup, stats
 
 __all__ = ["cli"]
 
@@ -25,6 +25,6 @@ def cli() -> None:
     """
 
 
-for module in (setup, service, inspect, operate, clients):
+for module in (setup, service, inspect, stats, operate, clients):
     for command in module.COMMANDS:
         cli.add_command(command)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import collections
-import threading
 from collections.abc import Callable, Sequence
 from typing import Protocol
 
@@ -18,8 +16,9 @@ from .events import (
     PostDeleted,
     UserDeleted,
 )
-from .ports import GraphStore, MediaStore, PostStore
+from .ports import ActivityCounter, AnalyticsStore, GraphStore, MediaStore, PostStore
 from .services.accounts import AccountEraser
+from .services.analytics import ACTIVE_KEEP_DAYS, RETENTION_DAYS, actor_of, day_of, fact_of
 from .services.hydration import Hydrator
 
 __all__ = [
@@ -121,14 +120,32 @@ class AccountsHandler:
 
 
 class AnalyticsHandler:
-    """Counts events by type (exported as metrics by the service adapters)."""
+    """Keeps the analytics rollups (see :mod:`feedcore.services.analytics`): each event's fact
+    applied once by event id, its actor marked active in the cache on the event's day, and
+    those days' rollups raised to the cache's counts. Replaying events changes nothing. Once
+    a day it forgets applied event ids older than the retention."""
 
     topics = TOPICS
 
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self.counts: collections.Counter[str] = collections.Counter()
+    def __init__(self, store: AnalyticsStore, active: ActivityCounter, clock: Callable[[], float]) -> None:
+        self._store = store
+        self._active = active
+        self._clock = clock
+        self._pruned_day = 0
 
     def __call__(self, events: Sequence[Event]) -> None:
-        with self._lock:
-            self.counts.update(e.type for e in events)
+        marks: dict[int, set[int]] = {}
+        for event in events:
+            actor = actor_of(event)
+            if actor is not None:
+                marks.setdefault(day_of(event.created_at), set()).add(actor)
+        active: dict[int, int] = {}
+        if marks:
+            self._active.add_active(marks, ACTIVE_KEEP_DAYS)
+            days = sorted(marks)
+            active = dict(zip(days, self._active.count_active([[day] for day in days]), strict=True))
+        self._store.record_facts([fact for fact in map(fact_of, events) if fact is not None], active)
+        today = day_of(self._clock())
+        if today > self._pruned_day:
+            self._store.prune(today - RETENTION_DAYS)
+            self._pruned_day = today

@@ -40,6 +40,7 @@ from .ports import Backend, BulkLoader, Cache, EventBus, MediaStore, RateDecisio
 from .ratebudget import RateBudget
 from .resilience import CircuitBreaker
 from .services.accounts import AccountEraser
+from .services.analytics import AnalyticsService
 from .services.auth import AuthService
 from .services.feeds import FeedService
 from .services.graph import GraphService
@@ -85,7 +86,7 @@ class Platform:
     """A complete feed platform. Use :meth:`open` (or :meth:`from_env`) and close it when done.
 
     Services: ``users``, ``auth``, ``clients``, ``oauth`` (the authorization server's
-    endpoints), ``graph``, ``media``, ``posts``, ``feeds``, ``interactions``.
+    endpoints), ``graph``, ``media``, ``posts``, ``feeds``, ``interactions``, ``analytics``.
     """
 
     def __init__(
@@ -126,12 +127,15 @@ class Platform:
         self.posts = PostService(store, recorder, hydrator, settings)
         self.feeds = FeedService(store, store, cache, breakers, self._stats, hydrator, self.graph, settings)
         self.interactions = InteractionService(store, store, recorder, hydrator, settings)
+        self.analytics = AnalyticsService(
+            store, cache, hydrator, self._cache_breaker, clock, settings.analytics_flush_interval
+        )
         self.handlers: dict[str, Handler] = {
             "graph": GraphHandler(store),
             "fanout": FanoutHandler(store, store, store, cache, self._stats, clock, hydrator, settings),
             "interactions": InteractionsHandler(store, hydrator),
             "media": MediaHandler(store, media, functools.partial(purge, settings)),
-            "analytics": AnalyticsHandler(),
+            "analytics": AnalyticsHandler(store, cache, clock),
             "accounts": AccountsHandler(AccountEraser(store, store, store, media, recorder, hydrator)),
         }
         self.relay = Relay(store, bus, settings.relay_batch)
@@ -223,13 +227,6 @@ class Platform:
                 raise ValueError(f"unknown handler {handler!r}; known: {', '.join(DEFAULT_GROUPS)}")
             self._consumers[key] = Consumer(self._bus, key, self.handlers[handler])
         return self._consumers[key]
-
-    @property
-    def analytics(self) -> AnalyticsHandler:
-        """The ``analytics`` group's handler (its counts of events by type)."""
-        handler = self.handlers["analytics"]
-        assert isinstance(handler, AnalyticsHandler)
-        return handler
 
     @property
     def fanout(self) -> FanoutHandler:
@@ -338,6 +335,7 @@ class Platform:
             return
         self._closed = True
         self._dispatcher.close(finish=_CLOSE_DISPATCH_SECONDS if self.settings.dispatch_inline else 0.0)
+        self.analytics.close()
         if self._budget is not None:
             self._budget.close()
         for consumer in self._consumers.values():

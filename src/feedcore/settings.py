@@ -124,6 +124,9 @@ class Settings:
     """Relay and handle events in this process, in a dispatcher thread woken by each write
     (see :mod:`feedcore.dispatch`). None: only when the bus is in-process (``memory://``)."""
     relay_batch: int = attrs.field(default=500, validator=_positive)
+    analytics_flush_interval: float = attrs.field(default=1.0, validator=_positive)
+    """Seconds between the sends of the users a process saw (readers counted as active) to the
+    cache, in one command each."""
 
     def __attrs_post_init__(self) -> None:
         parse_rate(self.rate_limit)

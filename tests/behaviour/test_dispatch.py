@@ -54,6 +54,7 @@ def test_writes_never_run_handlers_in_their_own_thread(tmp_path: Path) -> None:
         p.graph.follow(bob.id, alice.id)
         post = p.posts.create(alice.id, text="hello")
         eventually(lambda: [i.post.id for i in p.feeds.home(bob.id).items] == [post.id])
+        eventually(lambda: p.outbox_pending() == 0)  # else closing handles the rest, in this thread
     assert bus.threads == {"feedcore-dispatch"}
 
 

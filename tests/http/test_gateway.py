@@ -87,7 +87,7 @@ def test_health_readiness_metrics_openapi(api: TestClient) -> None:
     text = metrics.text
     assert 'feedcore_http_request_duration_seconds_count{method="POST",route="/v1/posts",status="201"} 1.0' in text
     assert "feedcore_outbox_pending 0.0" in text
-    assert 'feedcore_events_handled_total{type="post.created"} 1.0' in text
+    assert 'feedcore_today{what="posts"} 1.0' in text and 'feedcore_active_users{window="day"}' in text
     assert 'feedcore_feed_reads_total{degraded="false"} 1.0' in text
     assert 'feedcore_timeline_reads_total{outcome="hit"}' in text and "feedcore_feed_cache_hit_ratio" in text
     assert "feedcore_fanout_lag_seconds" in text and "feedcore_fanout_feeds_written_total" in text

@@ -1,11 +1,10 @@
-"""feedctl commands that look inside a platform: user show, feed show/rebuild, post show, stats."""
+"""feedctl commands that look inside a platform: user show, feed show/rebuild, post show."""
 
 from __future__ import annotations
 
 import datetime
 import sys
 from collections.abc import Iterable
-from typing import Any
 
 import attrs
 import click
@@ -146,20 +145,4 @@ def post_show(post_id: int, as_json: bool) -> None:
     )
 
 
-@click.command()
-@json_option
-def stats(as_json: bool) -> None:
-    """Outbox depth, each backend's readiness, and the events this process handled on opening."""
-    with open_platform() as platform:
-        data: dict[str, Any] = {
-            "outbox_pending": platform.outbox_pending(),
-            "backends": platform.check(),
-            "events_handled": dict(platform.analytics.counts),
-        }
-    rows = [("outbox pending", data["outbox_pending"])]
-    rows += [(f"backend {role}", status) for role, status in data["backends"].items()]
-    rows += [(f"handled {kind}", n) for kind, n in sorted(data["events_handled"].items())]
-    emit(as_json, data, lambda: table(rows, ("stat", "value")))
-
-
-COMMANDS: list[click.Command] = [user, feed, post, stats]
+COMMANDS: list[click.Command] = [user, feed, post]

@@ -1,0 +1,120 @@
+"""feedctl stats on a platform seeded over the last week: its active users, posts and likes per
+day and its top posts are the numbers a count made directly in SQL gives."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import re
+import sqlite3
+import time
+from collections import Counter, defaultdict
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from feedctl.main import cli
+
+from feedcore import Platform, Settings
+from feedcore.services.analytics import COMMENT_WEIGHT, HALF_LIFE_HOURS, TRENDING_HOURS
+from tests.fixtures.platforms import TEST_SETTINGS, FakeClock
+
+DAY = 86400
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture(autouse=True)
+def _no_feedcore_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in [n for n in os.environ if n.startswith("FEEDCORE_") and n != "FEEDCORE_REQUIRE_SERVICES"]:
+        monkeypatch.delenv(name)
+
+
+@pytest.fixture(scope="module")
+def seeded(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An embedded platform with a week of signups, posts, likes, comments and follows, one
+    day after another (early each UTC day, so today's are in the past)."""
+    data_dir = tmp_path_factory.mktemp("stats") / "data"
+    today = int(time.time() // DAY)
+    clock = FakeClock(start=(today - 6) * DAY + 1.0)
+    rng = random.Random(14)
+    with Platform.open(Settings(**{**TEST_SETTINGS, "data_dir": str(data_dir)}), clock=clock) as p:
+        users: list[int] = []
+        posts: list[int] = []
+        for day in range(7):
+            users += [p.users.register(f"user{len(users) + i}", PASSWORD).id for i in range(rng.randint(1, 4))]
+            posts += [p.posts.create(rng.choice(users), f"day {day} post {i}").id for i in range(rng.randint(1, 5))]
+            for _ in range(rng.randint(2, 15)):
+                p.interactions.like(rng.choice(users), rng.choice(posts))
+            for _ in range(rng.randint(0, 4)):
+                p.interactions.comment(rng.choice(users), rng.choice(posts), "nice")
+            for _ in range(rng.randint(0, 4)):
+                follower, followee = rng.sample(users, 2) if len(users) > 1 else (users[0], users[0])
+                if follower != followee:
+                    p.graph.follow(follower, followee)
+            p.drain()
+            clock.advance(DAY)
+    return data_dir
+
+
+def _sql(data_dir: Path) -> tuple[dict[str, dict[str, int]], list[int]]:
+    """Per day (ISO date): distinct active users, posts and likes; and the post ids by trending
+    score, highest first, each counted from the tables themselves."""
+    conn = sqlite3.connect(data_dir / "feedcore.db")
+    day = "date(created_at, 'unixepoch')"
+    active = f"""
+        SELECT d, COUNT(DISTINCT user_id) FROM (
+            SELECT {day} AS d, id AS user_id FROM users
+            UNION ALL SELECT {day}, author_id FROM posts
+            UNION ALL SELECT {day}, user_id FROM likes
+            UNION ALL SELECT {day}, author_id FROM comments
+            UNION ALL SELECT {day}, follower_id FROM follows
+        ) GROUP BY d"""
+    days: dict[str, dict[str, int]] = defaultdict(lambda: {"active": 0, "posts": 0, "likes": 0})
+    for d, n in conn.execute(active):
+        days[d]["active"] = n
+    for table, column in (("posts", "posts"), ("likes", "likes")):
+        for d, n in conn.execute(f"SELECT {day}, COUNT(*) FROM {table} GROUP BY 1"):
+            days[d][column] = n
+    now_hour = int(time.time() // 3600)
+    scores: Counter[int] = Counter()
+    hour_of = "CAST(created_at / 3600 AS INTEGER)"
+    engagement = (
+        f"SELECT post_id, {hour_of}, 1 FROM likes "
+        f"UNION ALL SELECT post_id, {hour_of}, {COMMENT_WEIGHT} FROM comments WHERE NOT deleted"
+    )
+    for post_id, hour, weight in conn.execute(engagement):
+        if now_hour - hour < TRENDING_HOURS:
+            scores[post_id] += weight * 0.5 ** ((now_hour - hour) / HALF_LIFE_HOURS)
+    conn.close()
+    ranked = sorted(scores, key=lambda p: (-round(scores[p], 6), -p))
+    return dict(days), ranked
+
+
+def test_stats_days_match_a_count_in_sql(seeded: Path) -> None:
+    result = CliRunner().invoke(cli, ["stats", "--days", "7"], env={"FEEDCORE_DATA_DIR": str(seeded)})
+    assert result.exit_code == 0, result.output
+    days, ranked = _sql(seeded)
+    rows = re.findall(r"^(\d{4}-\d\d-\d\d) +(\d+) +(\d+) +(\d+) +(\d+) +(\d+) +(\d+)$", result.output, re.M)
+    assert len(rows) == 7
+    today = datetime.fromtimestamp(time.time(), UTC).date().isoformat()
+    assert rows[-1][0] == today
+    shown = {d: {"active": int(a), "posts": int(p), "likes": int(lk)} for d, a, _, p, lk, _, _ in rows}
+    assert shown == days and all(v["active"] and v["posts"] for v in shown.values())
+    assert re.search(r"^active +[▁▂▃▄▅▆▇█]{7} ", result.output, re.M)
+    top = re.findall(r"^(\d{15,}) +@user\d+ ", result.output, re.M)
+    assert [int(p) for p in top] == ranked[: len(top)] and len(top) == 5
+
+
+def test_stats_json_and_plot(seeded: Path, tmp_path: Path) -> None:
+    pytest.importorskip("matplotlib", reason="--plot needs the plot extra")
+    png = tmp_path / "week.png"
+    env = {"FEEDCORE_DATA_DIR": str(seeded)}
+    result = CliRunner().invoke(cli, ["stats", "--days", "7", "--plot", str(png), "--json"], env=env)
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert [d["date"] for d in data["days"]] == sorted(_sql(seeded)[0])
+    assert data["active_users"]["week"] >= max(d["active"] for d in data["days"])
+    assert isinstance(data["top_posts"][0]["post_id"], str)
+    assert png.read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
