@@ -6,7 +6,16 @@ from collections.abc import Sequence
 
 from feedcore import Platform, Settings
 
-from . import oauth, routes_accounts, routes_clients, routes_ops, routes_pages, routes_posts, routes_users
+from . import (
+    oauth,
+    routes_accounts,
+    routes_admin,
+    routes_clients,
+    routes_ops,
+    routes_pages,
+    routes_posts,
+    routes_users,
+)
 from .admission import Admission
 from .application import App, not_found
 from .context import AppContext
@@ -27,6 +36,7 @@ ROUTES: list[Route] = [
     *routes_accounts.ROUTES,
     *routes_users.ROUTES,
     *routes_posts.ROUTES,
+    *routes_admin.ROUTES,
     *routes_ops.ROUTES,
 ]
 """Every route of the API, in the document's order."""

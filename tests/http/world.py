@@ -55,15 +55,27 @@ class World:
     alice: ApiUser
     bob: ApiUser
     client_auth: dict[str, str]
+    operator_auth: dict[str, str]
+    """An operator's client granted ``admin`` (client credentials)."""
     counter: itertools.count[int] = attrs.field(factory=lambda: itertools.count(1))
 
     @classmethod
     def on(cls, client: httpx.Client, platform: Platform) -> World:
-        registered, secret = platform.clients.register(
-            "Resource server", [], confidential=True, client_credentials=True
-        )
-        credentials = base64.b64encode(f"{registered.id}:{secret}".encode()).decode()
-        return cls(client, signup(client, "alice"), signup(client, "bob"), {"Authorization": f"Basic {credentials}"})
+        def basic(name: str, scope: str | None = None, first_party: bool = False) -> dict[str, str]:
+            registered, secret = platform.clients.register(
+                name, [], scope, confidential=True, client_credentials=True, first_party=first_party
+            )
+            return {"Authorization": "Basic " + base64.b64encode(f"{registered.id}:{secret}".encode()).decode()}
+
+        users = signup(client, "alice"), signup(client, "bob")
+        return cls(client, *users, basic("Resource server"), basic("Operator", "read admin", first_party=True))
+
+    def admin(self) -> dict[str, str]:
+        """A bearer header with an ``admin`` token (the operator's client)."""
+        data = {"grant_type": "client_credentials"}
+        response = self.client.post("/v1/auth/token", headers=self.operator_auth, data=data)
+        assert response.status_code == 200, response.text
+        return {"Authorization": f"Bearer {response.json()['access_token']}"}
 
     def handle(self) -> str:
         return f"user{next(self.counter)}"
@@ -224,6 +236,7 @@ EXAMPLES: dict[tuple[str, str], Callable[[World], Request]] = {
     ("POST", "/v1/auth/authorize"): lambda w: Request(
         "POST", "/v1/auth/authorize", data={**w.consent_form(), "decision": "allow"}
     ),
+    ("GET", "/v1/admin/analytics"): lambda w: Request("GET", "/v1/admin/analytics", w.admin(), params={"days": 7}),
     ("GET", "/healthz"): lambda w: Request("GET", "/healthz"),
     ("GET", "/readyz"): lambda w: Request("GET", "/readyz"),
     ("GET", "/metrics"): lambda w: Request("GET", "/metrics"),
