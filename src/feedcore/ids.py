@@ -12,7 +12,7 @@ Ordering ids orders by creation time; ``shard_of(id)`` tells where a row lives. 
 before slots existed (12 bits of counter) keep their meaning: only the low 12 bits changed use.
 
 Every process that makes ids for a store holds its own slot, leased from the store (see
-:mod:`feedcore.slots`), so two processes never make the same id however their clocks agree.
+:mod:`feedcore.slots`), so two processes never make the same id, whatever their clocks say.
 Limits: at most MAX_SLOTS (64) processes making ids for one store at once, and 64 ids per
 millisecond per process (64,000/s); a process that makes more borrows milliseconds from the
 future, so its ids stay unique and ordered but run ahead of its clock.
@@ -55,13 +55,14 @@ Clock = Callable[[], float]
 
 
 class SlotSource(Protocol):
-    """Where a generator gets its slot: ``source()`` is the slot for an id made now (raises
-    Unavailable when none can be had); ``release(ahead)`` gives it back when the generator
-    is done, ``ahead`` the seconds its last id ran ahead of its clock."""
+    """Where a generator gets its slot. ``source(at)``: the slot for an id with timestamp
+    ``at`` or later (seconds since the epoch), and the time the slot's ids may start at (ids
+    other generators made with it are older). ``release(until)``: the generator is done, and
+    made no id at or after ``until``. Both may raise Unavailable."""
 
-    def __call__(self) -> int: ...
+    def __call__(self, at: float) -> tuple[int, float]: ...
 
-    def release(self, ahead: float) -> None: ...
+    def release(self, until: float) -> None: ...
 
 
 def shard_of(id_: int) -> int:
@@ -77,7 +78,7 @@ def database_of(id_: int, databases: int) -> int:
 
 def timestamp_of(id_: int) -> float:
     """Creation time of ``id_`` in seconds since the Unix epoch."""
-    return ((id_ >> (SHARD_BITS + SEQUENCE_BITS)) + EPOCH_MS) / 1000.0
+    return _seconds(id_ >> (SHARD_BITS + SEQUENCE_BITS))
 
 
 def id_at(seconds: float, shard: int = 0, sequence: int = 0) -> int:
@@ -112,20 +113,28 @@ class IdGenerator:
         if not 0 <= shard < MAX_SHARDS:
             raise ValueError(f"shard must be in 0..{MAX_SHARDS - 1}, got {shard}")
         with self._lock:
-            slot = 0 if self._slots is None else self._slots()
-            ms = int(self._clock() * 1000) - EPOCH_MS
-            if ms > self._last_ms:
-                self._last_ms, self._counter = ms, 0
-            elif self._counter < _MAX_COUNTER:
-                self._counter += 1
-            else:
-                self._last_ms, self._counter = self._last_ms + 1, 0
+            ms = max(self._now_ms(), self._last_ms)
+            if ms == self._last_ms and self._counter == _MAX_COUNTER:
+                ms += 1
+            slot = 0
+            if self._slots is not None:
+                slot, start = self._slots(_seconds(ms))
+                ms = max(ms, round(start * 1000) - EPOCH_MS)
+            self._counter = self._counter + 1 if ms == self._last_ms else 0
+            self._last_ms = ms
             low = (self._counter << SLOT_BITS) | slot
-            return (self._last_ms << (SHARD_BITS + SEQUENCE_BITS)) | (shard << SEQUENCE_BITS) | low
+            return (ms << (SHARD_BITS + SEQUENCE_BITS)) | (shard << SEQUENCE_BITS) | low
+
+    def _now_ms(self) -> int:
+        return int(self._clock() * 1000) - EPOCH_MS
 
     def close(self) -> None:
-        """Release the slot, held on for as long as this generator ran ahead of its clock."""
+        """Release the slot (see :class:`SlotSource`)."""
         if self._slots is not None:
             with self._lock:
-                ahead = max(0, self._last_ms - (int(self._clock() * 1000) - EPOCH_MS)) / 1000.0
-                self._slots.release(ahead)
+                self._slots.release(_seconds(self._last_ms + 1))
+
+
+def _seconds(ms: int) -> float:
+    """Seconds since the Unix epoch of ``ms`` milliseconds since EPOCH_MS."""
+    return (ms + EPOCH_MS) / 1000.0

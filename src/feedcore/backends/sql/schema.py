@@ -214,6 +214,7 @@ id_slots = sa.Table(
     sa.Column("slot", sa.Integer, primary_key=True, autoincrement=False),
     sa.Column("holder", sa.String(64), nullable=False),
     sa.Column("expires_at", Time, nullable=False),
+    sa.Column("issued_until", Time, nullable=False, server_default="0"),  # ids made with the slot are older
 )
 
 # Analytics rollups, all on the first database. Which events were applied (pruned after the
