@@ -1,8 +1,8 @@
 """The OpenAPI 3.1 document of an app, derived from its route table and its settings.
 
 Schemas come from the wire Structs (``msgspec.json.schema_components``) with the app's bounds;
-paths, parameters, request bodies, responses, headers and security from the routes. The error
-statuses an operation lists follow from its declaration (:func:`error_statuses`).
+paths, parameters, request bodies, responses, headers, links and security from the routes. The
+error statuses an operation lists follow from its declaration (:func:`error_statuses`).
 """
 
 from __future__ import annotations
@@ -105,6 +105,7 @@ def openapi_document(routes: Sequence[Route], settings: Settings) -> JSON:
             raise ValueError(f"two routes are named {op['operationId']!r}")
         operation_ids.add(op["operationId"])
         paths.setdefault(route.path, {})[route.method.lower()] = op
+    _check_links(routes)
     return {
         "openapi": "3.1.0",
         "info": {
@@ -136,6 +137,16 @@ def openapi_document(routes: Sequence[Route], settings: Settings) -> JSON:
             },
         },
     }
+
+
+def _check_links(routes: Sequence[Route]) -> None:
+    """Every link names an operation of ``routes`` and only path parameters it has."""
+    params = {route.handler.__name__: set(route.params) for route in routes}
+    for route in routes:
+        for reply in route.replies:
+            for link in reply.links:
+                if link.operation not in params or not set(link.parameters) <= params[link.operation]:
+                    raise ValueError(f"{route.method} {route.path}: a link to {link} leads nowhere")
 
 
 def _operation(route: Route, settings: Settings, ref_of: dict[Any, JSON], query_schemas: JSON) -> JSON:
@@ -210,6 +221,11 @@ def _responses(route: Route, ref_of: dict[Any, JSON]) -> JSON:
             response["headers"].update({h.name: _header(h) for h in reply.headers})
             if reply.type is not None:
                 schemas.append(ref_of[reply.type])
+            if reply.links:
+                response["links"] = {
+                    link.operation: {"operationId": link.operation, "parameters": dict(link.parameters)}
+                    for link in reply.links
+                }
             for ct in reply.content_types:
                 content[ct] = {"schema": _raw_schema(ct)}
         if status in errors:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from . import wire
 from .call import Call
-from .table import LOCATION, Reply, Route, json_body
+from .table import LOCATION, Reply, Route, json_body, links
 
 __all__ = ["ROUTES"]
 
@@ -28,13 +28,17 @@ def update_me(call: Call[wire.ProfileUpdate, None]) -> wire.User:
     return wire.User.of(user)
 
 
+_USER_LINKS = links(
+    "user", "$response.body#/id", "show_user", "followers", "following", "user_posts", "follow", "unfollow"
+)
+
 ROUTES = [
     Route(
         "POST",
         "/v1/users",
         register,
         "Register a user.",
-        Reply(201, "The new user.", wire.User, headers=(LOCATION,)),
+        Reply(201, "The new user.", wire.User, headers=(LOCATION,), links=_USER_LINKS),
         auth="none",
         body=json_body(wire.NewUser),
         errors=(409,),
@@ -45,7 +49,7 @@ ROUTES = [
         "/v1/me",
         me,
         "The caller's profile.",
-        Reply(200, "The caller.", wire.User),
+        Reply(200, "The caller.", wire.User, links=_USER_LINKS),
         auth="required",
         scope="read",
         tags=("accounts",),

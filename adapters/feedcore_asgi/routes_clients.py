@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from . import wire
 from .call import Call
-from .table import LOCATION, NO_STORE, Reply, Route, json_body
+from .table import LOCATION, NO_STORE, Reply, Route, json_body, links
 
 __all__ = ["ROUTES"]
 
@@ -88,7 +88,13 @@ ROUTES = [
         "/v1/clients",
         create_client,
         "Register a client application (OAuth 2); the secret of a confidential one is shown only here.",
-        Reply(201, "The client.", wire.Client, headers=(LOCATION, *NO_STORE)),
+        Reply(
+            201,
+            "The client.",
+            wire.Client,
+            headers=(LOCATION, *NO_STORE),
+            links=links("client_id", "$response.body#/client_id", "delete_client"),
+        ),
         auth="required",
         scope="write",
         body=json_body(wire.NewClient),

@@ -7,7 +7,7 @@ from feedcore.errors import InvalidInput, NotFound
 from . import wire
 from .call import Call, Upload, parse_id
 from .paging import LIST_PAGING, Paging
-from .table import LOCATION, Reply, Route, json_body, media_body
+from .table import LOCATION, Reply, Route, json_body, links, media_body
 
 __all__ = ["ROUTES"]
 
@@ -67,6 +67,20 @@ def delete_comment(call: Call[None, None]) -> None:
 
 
 _POSTS = ("posts",)
+_POST_LINKS = (
+    *links(
+        "post_id",
+        "$response.body#/id",
+        "show_post",
+        "edit_post",
+        "delete_post",
+        "like",
+        "unlike",
+        "add_comment",
+        "list_comments",
+    ),
+    *links("user", "$response.body#/author_id", "show_user", "user_posts"),
+)
 
 ROUTES = [
     Route(
@@ -85,7 +99,7 @@ ROUTES = [
         "/v1/posts",
         create_post,
         "Publish a post.",
-        Reply(201, "The new post.", wire.Post, headers=(LOCATION,)),
+        Reply(201, "The new post.", wire.Post, headers=(LOCATION,), links=_POST_LINKS),
         auth="required",
         scope="write",
         body=json_body(wire.NewPost),
@@ -96,7 +110,7 @@ ROUTES = [
         "/v1/posts/{post_id}",
         show_post,
         "A post.",
-        Reply(200, "The post.", wire.Post),
+        Reply(200, "The post.", wire.Post, links=_POST_LINKS),
         scope="read",
         tags=_POSTS,
     ),
@@ -105,7 +119,7 @@ ROUTES = [
         "/v1/posts/{post_id}",
         edit_post,
         "Edit a post's text (its author only).",
-        Reply(200, "The edited post.", wire.Post),
+        Reply(200, "The edited post.", wire.Post, links=_POST_LINKS),
         auth="required",
         scope="write",
         body=json_body(wire.PostEdit),
@@ -148,7 +162,15 @@ ROUTES = [
         "/v1/posts/{post_id}/comments",
         add_comment,
         "Comment on a post.",
-        Reply(201, "The new comment.", wire.Comment),
+        Reply(
+            201,
+            "The new comment.",
+            wire.Comment,
+            links=(
+                *links("comment_id", "$response.body#/id", "delete_comment"),
+                *links("post_id", "$response.body#/post_id", "list_comments", "show_post"),
+            ),
+        ),
         auth="required",
         scope="write",
         body=json_body(wire.NewComment),
@@ -159,7 +181,12 @@ ROUTES = [
         "/v1/posts/{post_id}/comments",
         list_comments,
         "Comments on a post, oldest first.",
-        Reply(200, "A page of comments.", wire.CommentPage),
+        Reply(
+            200,
+            "A page of comments.",
+            wire.CommentPage,
+            links=links("comment_id", "$response.body#/items/0/id", "delete_comment"),
+        ),
         scope="read",
         query=LIST_PAGING,
         tags=_POSTS,

@@ -8,7 +8,7 @@ from feedcore.model import User as DomainUser
 from . import wire
 from .call import Call, parse_id
 from .paging import FEED_PAGING, LIST_PAGING, Paging
-from .table import Header, Reply, Route
+from .table import Header, Reply, Route, links
 
 __all__ = ["DEGRADED_HEADER", "ROUTES"]
 
@@ -76,6 +76,9 @@ def home_feed(call: Call[None, Paging]) -> wire.FeedPage:
 
 
 _TAGS = ("users",)
+_USER_LINKS = links("user", "$response.body#/id", "follow", "unfollow", "followers", "following", "user_posts")
+_LISTED_USER_LINKS = links("user", "$response.body#/items/0/id", "show_user", "follow", "unfollow")
+_FEED_LINKS = links("post_id", "$response.body#/items/0/post/id", "show_post", "like", "add_comment")
 
 ROUTES = [
     Route(
@@ -83,7 +86,7 @@ ROUTES = [
         "/v1/users/{user}",
         show_user,
         "A user, with counters.",
-        Reply(200, "The user.", wire.User),
+        Reply(200, "The user.", wire.User, links=_USER_LINKS),
         scope="read",
         tags=_TAGS,
     ),
@@ -92,7 +95,7 @@ ROUTES = [
         "/v1/users/{user}/followers",
         followers,
         "Who follows the user, newest first.",
-        Reply(200, "A page of users.", wire.UserPage),
+        Reply(200, "A page of users.", wire.UserPage, links=_LISTED_USER_LINKS),
         scope="read",
         query=LIST_PAGING,
         tags=_TAGS,
@@ -102,7 +105,7 @@ ROUTES = [
         "/v1/users/{user}/following",
         following,
         "Whom the user follows, newest first.",
-        Reply(200, "A page of users.", wire.UserPage),
+        Reply(200, "A page of users.", wire.UserPage, links=_LISTED_USER_LINKS),
         scope="read",
         query=LIST_PAGING,
         tags=_TAGS,
@@ -112,7 +115,7 @@ ROUTES = [
         "/v1/users/{user}/posts",
         user_posts,
         "The user's posts, newest first.",
-        Reply(200, "A page of feed items.", wire.FeedPage, headers=(_DEGRADED,)),
+        Reply(200, "A page of feed items.", wire.FeedPage, headers=(_DEGRADED,), links=_FEED_LINKS),
         scope="read",
         query=FEED_PAGING,
         tags=_TAGS,
@@ -144,7 +147,7 @@ ROUTES = [
         "/v1/feed",
         home_feed,
         "The caller's home feed, newest first.",
-        Reply(200, "A page of feed items.", wire.FeedPage, headers=(_DEGRADED,)),
+        Reply(200, "A page of feed items.", wire.FeedPage, headers=(_DEGRADED,), links=_FEED_LINKS),
         auth="required",
         scope="read",
         query=FEED_PAGING,

@@ -32,11 +32,13 @@ __all__ = [
     "Body",
     "ErrorShape",
     "Header",
+    "Link",
     "PathParam",
     "Reply",
     "Route",
     "Scope",
     "json_body",
+    "links",
     "media_body",
     "oauth_form",
 ]
@@ -122,15 +124,33 @@ OAUTH_ERRORS = ErrorShape(OAuthError, oauth_error_response, NO_STORE)
 
 
 @attrs.frozen
+class Link:
+    """Where a reply leads (an OpenAPI link): the operation named ``operation`` (a handler's
+    name), its path parameters taken from the reply by runtime expressions
+    (``{"post_id": "$response.body#/id"}``). The document refuses a link to an unknown
+    operation or parameter."""
+
+    operation: str
+    parameters: Mapping[str, str]
+
+
+def links(parameter: str, expression: str, *operations: str) -> tuple[Link, ...]:
+    """Links to each of ``operations``, their path parameter ``parameter`` from ``expression``."""
+    return tuple(Link(operation, {parameter: expression}) for operation in operations)
+
+
+@attrs.frozen
 class Reply:
     """A response a handler may give: a JSON body of the Struct ``type``, or
-    :class:`~feedcore_asgi.call.Raw` bytes of one of ``content_types``, or (neither) no body."""
+    :class:`~feedcore_asgi.call.Raw` bytes of one of ``content_types``, or (neither) no body;
+    ``links`` are the operations it leads to."""
 
     status: int
     description: str
     type: Any = None
     content_types: tuple[str, ...] = ()
     headers: tuple[Header, ...] = ()
+    links: tuple[Link, ...] = ()
 
 
 @attrs.frozen

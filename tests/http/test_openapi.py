@@ -8,9 +8,14 @@ import re
 from pathlib import Path
 from typing import Any
 
+import attrs
+import pytest
 from click.testing import CliRunner
 from feedcore_asgi import create_app
 from feedcore_asgi.application import App
+from feedcore_asgi.factory import ROUTES
+from feedcore_asgi.openapi import openapi_document
+from feedcore_asgi.table import Link
 from feedctl.main import cli
 from openapi_spec_validator import validate
 
@@ -95,3 +100,30 @@ def test_feedctl_openapi_prints_the_served_document(app_factory: AppFactory, tmp
     served = app_factory(max_post_length=42).get("/openapi.json").json()
     assert json.loads(printed.output) == served
     assert not (tmp_path / "unused").exists()  # no platform was opened
+
+
+def test_links_chain_the_resource_operations() -> None:
+    """The links stateful fuzzing follows: a new post to reading, editing, deleting, liking and
+    commenting on it; a new comment to deleting it; a new user to following them."""
+    paths = _document(create_app(settings=Settings()))["paths"]
+
+    def targets(path: str, method: str, status: str) -> set[str]:
+        links = paths[path][method]["responses"][status]["links"]
+        return {link["operationId"] for link in links.values()}
+
+    assert {"show_post", "edit_post", "delete_post", "like", "unlike", "add_comment", "list_comments"} <= targets(
+        "/v1/posts", "post", "201"
+    )
+    assert "delete_comment" in targets("/v1/posts/{post_id}/comments", "post", "201")
+    assert {"show_user", "follow", "unfollow", "followers"} <= targets("/v1/users", "post", "201")
+    assert paths["/v1/posts"]["post"]["responses"]["201"]["links"]["show_post"]["parameters"] == {
+        "post_id": "$response.body#/id"
+    }
+
+
+def test_a_link_must_lead_somewhere() -> None:
+    route = next(r for r in ROUTES if r.path == "/v1/posts" and r.method == "POST")
+    for link in (Link("no_such_operation", {}), Link("show_post", {"no_such_parameter": "$response.body#/id"})):
+        broken = attrs.evolve(route, ok=attrs.evolve(route.ok, links=(link,)))
+        with pytest.raises(ValueError, match="leads nowhere"):
+            openapi_document([broken if r is route else r for r in ROUTES], Settings())
