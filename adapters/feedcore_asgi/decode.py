@@ -88,6 +88,8 @@ class BodyDecoder:
             raise InputError(str(exc) if path != "$" else message, code=self._code(path), field=path) from None
         except msgspec.DecodeError as exc:
             raise InvalidInput(f"the body must be a JSON object ({exc})", code=self._code("$")) from None
+        except RecursionError:
+            raise InvalidInput("the body nests too deeply", code=self._code("$")) from None
 
     def _code(self, path: str) -> str:
         body = self.body
