@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import collections
 from collections.abc import Callable, Sequence
 from typing import Protocol
 
@@ -68,8 +69,9 @@ class GraphHandler:
 
 class InteractionsHandler:
     """Recounts like and comment counters of the posts a batch touched, once per post, and
-    writes the posts and the likers' flags to the cache (the batch is handled again if the cache
-    cannot be written: a skipped write could leave an older value cached)."""
+    writes the posts and the likers' flags to the cache as the store has them (events of one
+    like may come in another order than their changes committed; the batch is handled again if
+    the cache cannot be written: a skipped write could leave an older value cached)."""
 
     topics = ("interactions",)
 
@@ -82,9 +84,12 @@ class InteractionsHandler:
         if post_ids:
             self._posts.recount_interactions(post_ids)
             self._hydrator.refresh_posts(post_ids, strict=True)
+        liked: dict[int, set[int]] = collections.defaultdict(set)  # as the store has them, not as the events say
         for event in events:
             if isinstance(event, LikeAdded | LikeRemoved):
-                self._hydrator.set_liked(event.user_id, event.post_id, isinstance(event, LikeAdded), strict=True)
+                liked[event.user_id].add(event.post_id)
+        for user_id, user_post_ids in liked.items():
+            self._hydrator.refresh_liked(user_id, user_post_ids, strict=True)
 
 
 class MediaHandler:

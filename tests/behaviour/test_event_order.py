@@ -1,15 +1,15 @@
-"""Follow events handled in another order than their changes committed.
+"""Follow and like events handled in another order than their changes committed.
 
-A follow's event id is made before its write, so an unfollow that made its id first can commit
-after a follow of the same edge; relays in parallel processes publish their batches in any
-order. Whatever the order, the reverse edges, follower counts and home feeds end as the
-forward edges are.
+An event's id is made before its write, so an unfollow (unlike) that made its id first can
+commit after a follow (like) of the same edge; relays in parallel processes publish their
+batches in any order. Whatever the order, the reverse edges, follower counts and home feeds
+end as the forward edges are, and the cached "liked by me" flags as the likes are.
 """
 
 from __future__ import annotations
 
 from feedcore import Platform
-from feedcore.events import FollowCreated, FollowRemoved
+from feedcore.events import FollowCreated, FollowRemoved, LikeAdded, LikeRemoved
 from feedcore.ids import shard_of
 from tests.behaviour.helpers import home_ids, users
 
@@ -46,3 +46,16 @@ def test_a_follow_handled_after_its_removal_still_leaves_the_edge(platform: Plat
     assert platform.users.get(alice.id).follower_count == 1
     assert [u.id for u in platform.graph.followers(alice.id).items] == [bob.id]
     assert post.id in home_ids(platform, bob)
+
+
+def test_a_like_removal_handled_before_the_like_it_undid_leaves_the_post_unliked(platform: Platform) -> None:
+    alice, bob = users(platform, "alice", "bob")
+    post = platform.posts.create(alice.id, text="hello")
+    platform.interactions.like(bob.id, post.id)
+    platform.interactions.unlike(bob.id, post.id)  # committed after the like, its event id older
+    platform.drain()
+    shard, now, like = shard_of(post.id), post.created_at, {"post_id": post.id, "user_id": bob.id}
+    removed = LikeRemoved(platform.new_id(shard), now, **like)
+    platform.handlers["interactions"]([removed, LikeAdded(platform.new_id(shard), now, **like)])
+    item = platform.feeds.timeline(alice.id, viewer_id=bob.id).items[0]
+    assert (item.like_count, item.liked_by_me) == (0, False)

@@ -111,6 +111,11 @@ class Hydrator:
         kind = self._liked_kind(viewer_id)
         self._write(self._content.set_many, strict, kind.name, {post_id: kind.encode(liked)}, kind.ttl)
 
+    def refresh_liked(self, viewer_id: int, post_ids: Iterable[int], *, strict: bool = False) -> None:
+        """After likes or unlikes: cache the viewer's flags as the store now has them. ``strict``
+        as in :meth:`refresh_posts`."""
+        self._refresh(self._liked_kind(viewer_id), list(post_ids), strict)
+
     def refresh_posts(self, post_ids: Iterable[int], *, strict: bool = False) -> None:
         """After posts changed (counted, edited, deleted): cache them as the store now has them.
         ``strict`` (an event's handler): raise Unavailable if the store or the cache cannot be
