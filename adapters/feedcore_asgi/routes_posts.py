@@ -32,8 +32,9 @@ def create_post(call: Call[wire.NewPost, None]) -> wire.Post:
     return wire.Post.of(post)
 
 
-def show_post(call: Call[None, None]) -> wire.Post:
-    return wire.Post.of(call.platform.posts.get(call.id("post_id", "post")))
+def show_post(call: Call[None, None]) -> wire.PostView:
+    post, viewer = call.platform.posts.get(call.id("post_id", "post")), call.viewer
+    return wire.PostView.seen(post, viewer is not None and call.platform.interactions.liked(viewer, post.id))
 
 
 def edit_post(call: Call[wire.PostEdit, None]) -> wire.Post:
@@ -60,6 +61,11 @@ def list_comments(call: Call[None, Paging]) -> wire.CommentPage:
     q = call.query
     page = call.platform.interactions.comments(call.id("post_id", "post"), q.limit, q.cursor)
     return wire.CommentPage.of(page, wire.Comment.of)
+
+
+def edit_comment(call: Call[wire.CommentEdit, None]) -> wire.Comment:
+    comment_id = call.id("comment_id", "comment")
+    return wire.Comment.of(call.platform.interactions.edit_comment(call.user, comment_id, call.body.text))
 
 
 def delete_comment(call: Call[None, None]) -> None:
@@ -110,7 +116,7 @@ ROUTES = [
         "/v1/posts/{post_id}",
         show_post,
         "A post.",
-        Reply(200, "The post.", wire.Post, links=_POST_LINKS),
+        Reply(200, "The post, with whether the caller likes it.", wire.PostView, links=_POST_LINKS),
         scope="read",
         tags=_POSTS,
     ),
@@ -189,6 +195,18 @@ ROUTES = [
         ),
         scope="read",
         query=LIST_PAGING,
+        tags=_POSTS,
+    ),
+    Route(
+        "PATCH",
+        "/v1/comments/{comment_id}",
+        edit_comment,
+        "Edit a comment's text (its author only).",
+        Reply(200, "The edited comment.", wire.Comment),
+        auth="required",
+        scope="write",
+        body=json_body(wire.CommentEdit),
+        errors=(403,),
         tags=_POSTS,
     ),
     Route(

@@ -44,8 +44,10 @@ def _feed_page(call: Call[None, Paging], page: Page[FeedItem]) -> wire.FeedPage:
     return wire.FeedPage.of(page, wire.FeedItem.of)
 
 
-def show_user(call: Call[None, None]) -> wire.User:
-    return wire.User.of(_user(call))
+def show_user(call: Call[None, None]) -> wire.Profile:
+    user, viewer = _user(call), call.viewer
+    following = viewer is not None and viewer != user.id and call.platform.graph.is_following(viewer, user.id)
+    return wire.Profile.seen(user, following)
 
 
 def followers(call: Call[None, Paging]) -> wire.UserPage:
@@ -86,7 +88,7 @@ ROUTES = [
         "/v1/users/{user}",
         show_user,
         "A user, with counters.",
-        Reply(200, "The user.", wire.User, links=_USER_LINKS),
+        Reply(200, "The user, with whether the caller follows them.", wire.Profile, links=_USER_LINKS),
         scope="read",
         tags=_TAGS,
     ),

@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from typing import Annotated, Any, Literal, Self, TypeVar
 
 import attrs
+import msgspec
 from msgspec import UNSET, Meta, Struct, UnsetType
 
 from feedcore import model
@@ -27,6 +28,7 @@ __all__ = [
     "Accepted",
     "Client",
     "Comment",
+    "CommentEdit",
     "CommentPage",
     "Cursor",
     "Error",
@@ -47,6 +49,8 @@ __all__ = [
     "PasswordConfirmation",
     "Post",
     "PostEdit",
+    "PostView",
+    "Profile",
     "ProfileUpdate",
     "Ready",
     "Session",
@@ -114,6 +118,16 @@ class User(_Out):
             user.following_count,
             user.post_count,
         )
+
+
+class Profile(User):
+    """A user as the caller sees them."""
+
+    followed_by_me: Annotated[bool, Meta(description="Whether the caller follows them (false when anonymous).")]
+
+    @classmethod
+    def seen(cls, user: model.User, followed_by_me: bool) -> Profile:
+        return cls(**msgspec.structs.asdict(User.of(user)), followed_by_me=followed_by_me)
 
 
 class UserCard(_Out):
@@ -191,6 +205,16 @@ class Post(_Out):
             post.like_count,
             post.comment_count,
         )
+
+
+class PostView(Post):
+    """A post as the caller sees it (as a feed item shows it)."""
+
+    liked_by_me: Annotated[bool, Meta(description="Whether the caller likes it (false when anonymous).")]
+
+    @classmethod
+    def seen(cls, post: model.Post, liked_by_me: bool) -> PostView:
+        return cls(**msgspec.structs.asdict(Post.of(post)), liked_by_me=liked_by_me)
 
 
 class FeedItem(_Out):
@@ -304,6 +328,10 @@ class PostEdit(Struct):
 
 
 class NewComment(Struct):
+    text: Annotated[Text, FromSettings(max_length="max_comment_length")]
+
+
+class CommentEdit(Struct):
     text: Annotated[Text, FromSettings(max_length="max_comment_length")]
 
 

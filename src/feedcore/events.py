@@ -28,6 +28,7 @@ __all__ = [
     "TOPICS",
     "CommentAdded",
     "CommentDeleted",
+    "CommentEdited",
     "DeadLetter",
     "Event",
     "FollowCreated",
@@ -186,6 +187,13 @@ class CommentAdded(InteractionEvent):
 
 
 @attrs.frozen(kw_only=True)
+class CommentEdited(InteractionEvent):
+    type: ClassVar[str] = "comment.edited"
+    comment_id: int
+    user_id: int
+
+
+@attrs.frozen(kw_only=True)
 class CommentDeleted(InteractionEvent):
     type: ClassVar[str] = "comment.deleted"
     comment_id: int
@@ -233,6 +241,7 @@ EVENT_TYPES: dict[str, type[Event]] = {
         LikeAdded,
         LikeRemoved,
         CommentAdded,
+        CommentEdited,
         CommentDeleted,
         Undecodable,
         DeadLetter,

@@ -8,6 +8,7 @@ from typing import Protocol
 
 from .events import (
     TOPICS,
+    CommentEdited,
     Event,
     FollowCreated,
     FollowRemoved,
@@ -71,7 +72,8 @@ class InteractionsHandler:
     """Recounts like and comment counters of the posts a batch touched, once per post, and
     writes the posts and the likers' flags to the cache as the store has them (events of one
     like may come in another order than their changes committed; the batch is handled again if
-    the cache cannot be written: a skipped write could leave an older value cached)."""
+    the cache cannot be written: a skipped write could leave an older value cached). An edited
+    comment changes no counter."""
 
     topics = ("interactions",)
 
@@ -80,7 +82,8 @@ class InteractionsHandler:
         self._hydrator = hydrator
 
     def __call__(self, events: Sequence[Event]) -> None:
-        post_ids = list(dict.fromkeys(e.post_id for e in events if isinstance(e, InteractionEvent)))
+        counted = (e for e in events if isinstance(e, InteractionEvent) and not isinstance(e, CommentEdited))
+        post_ids = list(dict.fromkeys(e.post_id for e in counted))
         if post_ids:
             self._posts.recount_interactions(post_ids)
             self._hydrator.refresh_posts(post_ids, strict=True)

@@ -20,6 +20,7 @@ def test_each_write_emits_its_event(platform: Platform) -> None:
     platform.interactions.like(bob.id, post.id)
     platform.interactions.like(bob.id, post.id)  # no-op
     comment = platform.interactions.comment(bob.id, post.id, text="hi")
+    platform.interactions.edit_comment(bob.id, comment.id, text="hi there")
     platform.interactions.delete_comment(bob.id, comment.id)
     platform.interactions.unlike(bob.id, post.id)
     platform.users.update_profile(alice.id, bio="new")
@@ -30,7 +31,7 @@ def test_each_write_emits_its_event(platform: Platform) -> None:
     audit = platform._bus.subscribe("audit", list(TOPICS))
     events = []
     deadline = time.monotonic() + 30
-    while len(events) < 12 and time.monotonic() < deadline:
+    while len(events) < 13 and time.monotonic() < deadline:
         events += audit.poll(500, 0.5)
     events += audit.poll(500, 0.5)  # nothing more may come
     audit.close()
@@ -44,6 +45,7 @@ def test_each_write_emits_its_event(platform: Platform) -> None:
             "post.edited",
             "like.added",
             "comment.added",
+            "comment.edited",
             "comment.deleted",
             "like.removed",
             "user.updated",

@@ -72,3 +72,34 @@ def test_who_may_delete_a_comment(platform: Platform) -> None:
     platform.drain()
     assert platform.interactions.comments(post.id).items == []
     assert platform.posts.get(post.id).comment_count == 0
+
+
+def test_only_its_author_edits_a_comment_as_validated_as_a_new_one(platform: Platform) -> None:
+    alice, bob = users(platform, "alice", "bob")
+    post = platform.posts.create(alice.id, text="discuss")
+    comment = platform.interactions.comment(bob.id, post.id, text="frist")
+    with pytest.raises(Forbidden):
+        platform.interactions.edit_comment(alice.id, comment.id, text="the post's author may not")
+    for text in ("", " ", "x" * 501, "\ud800"):
+        with pytest.raises(InvalidInput):
+            platform.interactions.edit_comment(bob.id, comment.id, text=text)
+    edited = platform.interactions.edit_comment(bob.id, comment.id, text="  first ")
+    assert (edited.id, edited.text, edited.created_at) == (comment.id, "first", comment.created_at)
+    platform.drain()
+    assert platform.interactions.comments(post.id).items == [edited]
+    assert platform.posts.get(post.id).comment_count == 1
+    platform.interactions.delete_comment(bob.id, comment.id)
+    for missing in (comment.id, 31337):
+        with pytest.raises(NotFound):
+            platform.interactions.edit_comment(bob.id, missing, text="gone")
+
+
+def test_liked_says_what_feeds_say(platform: Platform) -> None:
+    alice, bob = users(platform, "alice", "bob")
+    post = platform.posts.create(alice.id, text="like me")
+    assert platform.interactions.liked(bob.id, post.id) is False
+    platform.interactions.like(bob.id, post.id)
+    assert platform.interactions.liked(bob.id, post.id) is True
+    assert platform.feeds.timeline(alice.id, viewer_id=bob.id).items[0].liked_by_me is True
+    platform.interactions.unlike(bob.id, post.id)
+    assert platform.interactions.liked(bob.id, post.id) is False

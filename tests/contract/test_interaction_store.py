@@ -47,6 +47,28 @@ def test_comment_lifecycle(kit):
     assert store.pending() == 2
 
 
+def test_comment_edit_changes_the_text_only(kit):
+    author, fan = kit.users(2)
+    post = kit.post(author)
+    store = kit.store
+    comment, other = kit.comment(post, fan, "frist"), kit.comment(post, fan, "second")
+    assert store.edit_comment(comment.id, "first", [kit.event("comment.edited", post.id)]) is True
+    assert store.pending() == 1
+    edited = store.get_comment(comment.id)
+    assert edited is not None and edited.text == "first"
+    assert (edited.id, edited.post_id, edited.author_id, edited.created_at) == (
+        comment.id,
+        comment.post_id,
+        comment.author_id,
+        comment.created_at,
+    )
+    assert store.comments(post.id, None, 10) == [edited, other]
+    store.delete_comment(comment.id)
+    assert store.edit_comment(comment.id, "again", [kit.event("comment.edited", post.id)]) is False
+    assert store.edit_comment(kit.new_id(2), "none", [kit.event("comment.edited", post.id)]) is False
+    assert store.pending() == 1 and store.get_comment(comment.id) is None
+
+
 def test_comments_page_oldest_first_without_deleted(kit):
     author, fan = kit.users(2)
     post, other = kit.post(author), kit.post(author)

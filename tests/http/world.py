@@ -217,6 +217,9 @@ EXAMPLES: dict[tuple[str, str], Callable[[World], Request]] = {
         "POST", f"/v1/posts/{w.post()}/comments", w.bob.auth, json={"text": "nice"}
     ),
     ("GET", "/v1/posts/{post_id}/comments"): lambda w: Request("GET", f"/v1/posts/{w.post()}/comments"),
+    ("PATCH", "/v1/comments/{comment_id}"): lambda w: Request(
+        "PATCH", f"/v1/comments/{w.comment()}", w.alice.auth, json={"text": "edited"}
+    ),
     ("DELETE", "/v1/comments/{comment_id}"): lambda w: Request("DELETE", f"/v1/comments/{w.comment()}", w.alice.auth),
     ("POST", "/v1/clients"): lambda w: Request(
         "POST", "/v1/clients", w.alice.auth, json={"name": "Phone app", "redirect_uris": [REDIRECT]}

@@ -168,6 +168,10 @@ class InteractionStore(Backend):
         """The comment, or None if absent or deleted."""
 
     @abc.abstractmethod
+    def edit_comment(self, comment_id: int, text: str, events: Sequence[Event] = ()) -> bool:
+        """Set the live comment's text; False (and no events) if absent or deleted."""
+
+    @abc.abstractmethod
     def delete_comment(self, comment_id: int, events: Sequence[Event] = ()) -> bool:
         """Delete the comment; False (and no events) if absent."""
 

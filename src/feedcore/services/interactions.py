@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import attrs
+
 from ..cursor import decode_cursor, encode_cursor
 from ..errors import Forbidden, NotFound
-from ..events import CommentAdded, CommentDeleted, LikeAdded, LikeRemoved
+from ..events import CommentAdded, CommentDeleted, CommentEdited, LikeAdded, LikeRemoved
 from ..ids import shard_of
 from ..model import Comment, Page
 from ..ports import InteractionStore, PostStore
@@ -68,12 +70,33 @@ class InteractionService:
         self._recorder.committed()
         return comment
 
+    def liked(self, user_id: int, post_id: int) -> bool:
+        """Whether ``user_id`` likes ``post_id`` (as feeds say it: cached for a few minutes)."""
+        return bool(self._hydrator.liked(check_id(user_id, "user"), [check_id(post_id, "post")]))
+
     def comments(self, post_id: int, limit: int = 50, cursor: str | None = None) -> Page[Comment]:
         """Comments on a live post, oldest first."""
         limit = check_limit(limit, 200)
         self._live(post_id)
         found = self._interactions.comments(post_id, decode_cursor(cursor), limit + 1)
         return Page(found[:limit], encode_cursor(found[limit - 1].id) if len(found) > limit else None)
+
+    def edit_comment(self, actor_id: int, comment_id: int, text: str) -> Comment:
+        """Change a comment's text; allowed to its author only. Raises NotFound, Forbidden or
+        InvalidInput (the text, as for a new comment)."""
+        text = check_text(text, "text", self._settings.max_comment_length)
+        check_id(actor_id, "user")
+        comment = self._interactions.get_comment(check_id(comment_id, "comment"))
+        if comment is None:
+            raise NotFound(f"no comment {comment_id}")
+        if actor_id != comment.author_id:
+            raise Forbidden("only the comment's author may edit it")
+        event = self._recorder.event(
+            CommentEdited, shard_of(comment_id), post_id=comment.post_id, comment_id=comment_id, user_id=actor_id
+        )
+        if not self._done(self._interactions.edit_comment(comment_id, text, [event])):
+            raise NotFound(f"no comment {comment_id}")  # deleted meanwhile
+        return attrs.evolve(comment, text=text)
 
     def delete_comment(self, actor_id: int, comment_id: int) -> None:
         """Delete a comment; allowed to its author and to the post's author. Raises NotFound or Forbidden."""

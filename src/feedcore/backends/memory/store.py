@@ -332,6 +332,15 @@ class MemoryStore(Store, MemoryAuth, MemorySlots, MemoryAnalytics, MemoryBulk):
         with self._open():
             return self._comments.get(comment_id)
 
+    def edit_comment(self, comment_id: int, text: str, events: Sequence[Event] = ()) -> bool:
+        with self._open():
+            comment = self._comments.get(comment_id)
+            if comment is None:
+                return False
+            self._comments[comment_id] = attrs.evolve(comment, text=text)
+            self._outbox.extend(events)
+            return True
+
     def delete_comment(self, comment_id: int, events: Sequence[Event] = ()) -> bool:
         with self._open():
             comment = self._comments.pop(comment_id, None)

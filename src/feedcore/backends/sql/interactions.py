@@ -80,6 +80,12 @@ class SqlInteractions(SqlBase, InteractionStore):
             row = conn.execute(query).first()
         return _comment_from_row(row) if row else None
 
+    def edit_comment(self, comment_id: int, text: str, events: Sequence[Event] = ()) -> bool:
+        with self._write(self._shards.db_of(comment_id), "edit comment") as conn:
+            live = (comments.c.id == comment_id) & comments.c.deleted.is_(False)
+            done = conn.execute(comments.update().where(live).values(text=text))
+            return self._changed(conn, done, events, comment_id)
+
     def delete_comment(self, comment_id: int, events: Sequence[Event] = ()) -> bool:
         with self._write(self._shards.db_of(comment_id), "delete comment") as conn:
             live = (comments.c.id == comment_id) & comments.c.deleted.is_(False)
