@@ -26,6 +26,7 @@ from ..errors import Unavailable
 from ..events import (
     CommentAdded,
     CommentDeleted,
+    CommentEdited,
     Event,
     FollowCreated,
     FollowRemoved,
@@ -104,7 +105,7 @@ def fact_of(event: Event) -> Fact | None:
 def actor_of(event: Event) -> int | None:
     """The user who did what ``event`` describes (so was active), if it names one."""
     match event:
-        case UserRegistered() | UserUpdated() | LikeAdded() | LikeRemoved() | CommentAdded():
+        case UserRegistered() | UserUpdated() | LikeAdded() | LikeRemoved() | CommentAdded() | CommentEdited():
             return event.user_id
         case PostCreated() | PostEdited() | PostDeleted():
             return event.author_id
