@@ -120,7 +120,7 @@ class Platform:
         )
         throttle = SignInThrottle(cache, self._cache_breaker, clock)
         self.auth = AuthService(store, store, recorder, tokens, throttle, hydrator, settings)
-        self.clients = ClientService(store, near, clock)
+        self.clients = ClientService(store, tokens, near, clock)
         self.oauth = OAuthServer(store, store, clock, self._new_id, tokens, self.auth, self.clients, settings)
         self.graph = GraphService(store, store, cache, near, self._cache_breaker, recorder, settings)
         self.media = MediaService(store, store, media, recorder, settings)

@@ -108,3 +108,16 @@ def test_revoke_every_session_of_a_user_but_one(kit: StoreKit) -> None:
     assert kit.store.get_session(bobs.id, kit.clock()) == bobs
     assert kit.store.revoke_sessions_of(alice.id) == [keep.id]
     assert kit.store.revoke_sessions_of(alice.id) == []
+
+
+def test_revoke_every_session_issued_to_a_client(kit: StoreKit) -> None:
+    """On every shard: the client's sign-ins of several users and its own client-credentials one."""
+    users = kit.users(4)
+    issued = [_session(kit, user.id, client_id="gone") for user in users] + [_session(kit, None, client_id="gone")]
+    others = [_session(kit, user.id, client_id="kept") for user in users]
+    for session in (*issued, *others):
+        kit.store.create_session(session)
+    assert sorted(kit.store.revoke_sessions_of_client("gone")) == sorted(s.id for s in issued)
+    assert all(kit.store.get_session(s.id, kit.clock()) is None for s in issued)
+    assert all(kit.store.get_session(s.id, kit.clock()) == s for s in others)
+    assert kit.store.revoke_sessions_of_client("gone") == []

@@ -119,3 +119,23 @@ def test_plain_http_is_refused_off_loopback(platform: Platform, alice: int) -> N
     insecure = request("/v1/auth/token", {"grant_type": "authorization_code", "code": code})
     insecure = type(insecure)("POST", "http://feed.example/v1/auth/token", {}, insecure.params)
     assert platform.oauth.token(insecure).body["error"] == "insecure_transport"
+
+
+def test_deleting_a_client_ends_what_it_was_issued(platform: Platform, alice: int) -> None:
+    flow, other = public_flow(platform), public_flow(platform)
+    issued = flow.exchange(platform, flow.code(platform, alice)).body
+    pending = flow.code(platform, alice)
+    kept = other.exchange(platform, other.code(platform, alice)).body
+    robot, secret = platform.clients.register("Robot", [], "read", confidential=True, client_credentials=True)
+    robot_token = token(platform, grant_type="client_credentials", client_id=robot.id, client_secret=secret).body
+    platform.auth.verify(issued["access_token"])
+    platform.auth.verify(robot_token["access_token"])
+    platform.clients.delete(flow.client_id)
+    platform.clients.delete(robot.id)
+    for access in (issued["access_token"], robot_token["access_token"]):
+        with pytest.raises(Unauthorized):
+            platform.auth.verify(access)
+    refreshed = token(platform, grant_type="refresh_token", refresh_token=issued["refresh_token"])
+    assert refreshed.status in (400, 401) and refreshed.body["error"] in ("invalid_grant", "invalid_client")
+    assert flow.exchange(platform, pending).status in (400, 401)
+    assert platform.auth.verify(kept["access_token"]).user_id == alice

@@ -56,7 +56,7 @@ def client_create(
 @client.command("delete")
 @click.argument("client_id")
 def client_delete(client_id: str) -> None:
-    """Remove the client application CLIENT_ID."""
+    """Remove the client application CLIENT_ID and end every session issued to it."""
     with open_platform() as platform:
         platform.clients.delete(client_id)
     click.echo(f"deleted client {client_id}")

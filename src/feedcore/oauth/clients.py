@@ -23,7 +23,7 @@ from ..nearcache import NearCache
 from ..ports import ClientStore
 from ..scopes import ADMIN, USER_SCOPES, parse_scope, scope_text
 from ..services.auth import WEB_CLIENT_ID
-from ..services.tokens import digest
+from ..services.tokens import TokenService, digest
 from ..validation import check_text
 
 __all__ = ["OOB_URI", "WEB_CLIENT", "ClientService", "ClientView"]
@@ -130,9 +130,14 @@ class ClientService:
     """Registers client applications and finds them (the store, fronted by the near cache)."""
 
     def __init__(
-        self, clients: ClientStore, near: NearCache[tuple[str, int | str], Any], clock: Callable[[], float]
+        self,
+        clients: ClientStore,
+        tokens: TokenService,
+        near: NearCache[tuple[str, int | str], Any],
+        clock: Callable[[], float],
     ) -> None:
         self._clients = clients
+        self._tokens = tokens
         self._near = near
         self._clock = clock
 
@@ -198,10 +203,12 @@ class ClientService:
         return client
 
     def delete(self, client_id: str, owner_id: int | None = None) -> None:
-        """Remove a client (its owner's, when ``owner_id`` is given); tokens it holds keep
-        working until they expire or are revoked. Raises NotFound."""
+        """Remove a client (its owner's, when ``owner_id`` is given) and end every session
+        issued to it: its access and refresh tokens stop working (in other processes within
+        ``near_cache_ttl``), and its codes can no longer be exchanged. Raises NotFound."""
         client = self.get(client_id)
         if client is None or client.id in _BUILT_IN or (owner_id is not None and client.owner_id != owner_id):
             raise NotFound(f"no client {client_id!r}")
         self._clients.delete_client(client_id)
         self._near.delete_many([(_CLIENT_KIND, client_id)])
+        self._tokens.revoke_sessions_of_client(client_id)

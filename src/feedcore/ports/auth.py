@@ -60,6 +60,11 @@ class SessionStore(Backend):
     def revoke_sessions_of(self, user_id: int, keep: int | None = None) -> list[int]:
         """End every session of the user except ``keep``; returns the ids ended."""
 
+    @abc.abstractmethod
+    def revoke_sessions_of_client(self, client_id: str) -> list[int]:
+        """End every session issued to the client (of any user, on every shard); returns the
+        ids ended."""
+
 
 class CodeStore(Backend):
     @abc.abstractmethod

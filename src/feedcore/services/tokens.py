@@ -248,6 +248,12 @@ class TokenService:
         self._forget(ended)
         return ended
 
+    def revoke_sessions_of_client(self, client_id: str) -> list[int]:
+        """End every session issued to the client; returns their ids."""
+        ended = self._sessions.revoke_sessions_of_client(client_id)
+        self._forget(ended)
+        return ended
+
     # -- internals ------------------------------------------------------------------------
 
     def _refresh_parts(self, refresh_token: str, now: float) -> tuple[Session, int, str, str]:

@@ -85,6 +85,13 @@ class MemoryAuth(ClientStore, SessionStore, CodeStore):
                 del self._sessions[k]
             return ids
 
+    def revoke_sessions_of_client(self, client_id: str) -> list[int]:
+        with self._open():
+            ids = [k for k, s in self._sessions.items() if s.client_id == client_id]
+            for k in ids:
+                del self._sessions[k]
+            return ids
+
     # -- CodeStore ------------------------------------------------------------------------
 
     def save_code(self, code: AuthorizationCode) -> None:

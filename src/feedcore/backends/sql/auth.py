@@ -87,6 +87,16 @@ class SqlAuth(SqlBase, ClientStore, SessionStore, CodeStore):
             conn.execute(sessions.delete().where(sessions.c.id.in_(ids)))
         return ids
 
+    def revoke_sessions_of_client(self, client_id: str) -> list[int]:
+        issued = sessions.c.client_id == client_id  # a rare, operator-sized scan: no index
+        ids: list[int] = []
+        for db in range(len(self._shards)):
+            with self._write(db, "revoke sessions of client") as conn:
+                found = list(conn.execute(sa.select(sessions.c.id).where(issued)).scalars())
+                conn.execute(sessions.delete().where(sessions.c.id.in_(found)))
+            ids += found
+        return ids
+
     # -- CodeStore ------------------------------------------------------------------------
 
     def save_code(self, code: AuthorizationCode) -> None:
