@@ -1,4 +1,4 @@
-"""Schemathesis against /openapi.json of the in-process app: no 500s, every response as
+"""Schemathesis, operation by operation, against /openapi.json of the in-process app: no 500s, every response as
 documented (status, content type, headers, body), and every request the document forbids
 is refused (negative mode, on each operation that has a parameter or a body to get wrong)."""
 
@@ -8,17 +8,15 @@ import importlib.machinery
 import importlib.util
 import os
 import warnings
-from collections.abc import Iterator
 from typing import Any
 
-import attrs
 import pytest
 import schemathesis
-from feedcore_asgi import create_app
 from feedcore_asgi.factory import ROUTES
 from feedcore_asgi.openapi import openapi_document
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import negative_data_rejection, not_a_server_error
+from schemathesis.core.failures import FailureGroup
 from schemathesis.core.parameters import ParameterLocation
 from schemathesis.generation.modes import GenerationMode
 from schemathesis.specs.openapi.checks import (
@@ -28,11 +26,11 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from feedcore import Platform, Settings
-from tests.fixtures.platforms import TEST_SETTINGS
+from feedcore import Settings
 
-from .client import signup
-from .conftest import TestClient, assert_statuses_documented
+from .conftest import Tally, Target
+
+pytestmark = [pytest.mark.fuzz, pytest.mark.slow, pytest.mark.timeout(60)]
 
 MAX_EXAMPLES = int(os.environ.get("FEEDCORE_FUZZ_EXAMPLES", "25"))
 CHECKS = [
@@ -76,29 +74,17 @@ CASES = [
 ]
 
 
-@attrs.frozen
-class Target:
-    schema: Any
-    headers: dict[str, str]
-
-
 @pytest.fixture(scope="module")
-def target(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Target]:
-    data_dir = tmp_path_factory.mktemp("schemathesis")
-    limits = {"rate_limit": "1000000/minute", "anonymous_rate_limit": "1000000/minute"}
-    with Platform.open(Settings(**{**TEST_SETTINGS, **limits, "data_dir": str(data_dir)})) as platform:
-        app = create_app(platform)
-        with TestClient(app, base_url="http://localhost") as client:
-            user = signup(client, "fuzzer")
-        yield Target(schemathesis.openapi.from_asgi("/openapi.json", app), user.auth)
-        assert_statuses_documented(app)
+def schema(target: Target) -> Any:
+    return schemathesis.openapi.from_asgi("/openapi.json", target.app)
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize(("path", "method", "mode"), CASES, ids=[f"{m.upper()} {p} {g}" for p, m, g in CASES])
-def test_operation_conforms(target: Target, path: str, method: str, mode: GenerationMode) -> None:
-    operation = target.schema[path][method.upper()]
-    headers = target.headers if path != "/v1/auth/revoke" else {}
+def test_operation_conforms(
+    target: Target, schema: Any, tally: Tally, path: str, method: str, mode: GenerationMode
+) -> None:
+    operation = schema[path][method.upper()]
+    headers = target.user.auth if path != "/v1/auth/revoke" else {}
 
     @given(case=operation.as_strategy(generation_mode=mode))
     @settings(
@@ -114,8 +100,15 @@ def test_operation_conforms(target: Target, path: str, method: str, mode: Genera
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", DeprecationWarning)
             response = case.call(headers={} if wrong_headers else dict(headers))  # call() adds to the dict
+        tally.requests["per operation"] += 1
+        if response.status_code >= 500:
+            tally.server_errors.append(f"{case.method} {case.formatted_path} -> {response.status_code}")
         checks = [*CHECKS, negative_data_rejection] if mode is GenerationMode.NEGATIVE else CHECKS
-        case.validate_response(response, checks=checks)
+        try:
+            case.validate_response(response, checks=checks)
+        except FailureGroup as group:
+            tally.violations += [f"{case.method} {case.formatted_path}: {f}" for f in group.exceptions]
+            raise
 
     check()
 
