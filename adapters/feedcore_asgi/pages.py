@@ -10,9 +10,11 @@ import html
 from collections.abc import Iterable, Sequence
 from string import Template
 
+import attrs
+
 from feedcore.scopes import SCOPE_DESCRIPTIONS
 
-__all__ = ["PAGE_HEADERS", "code_page", "consent_page", "error_page", "login_page"]
+__all__ = ["PAGE_HEADERS", "SignOut", "code_page", "consent_page", "error_page", "login_page"]
 
 PAGE_HEADERS = {
     "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'",
@@ -63,13 +65,32 @@ def _page(title: str, body: str) -> str:
     return _LAYOUT.substitute(title=_e(title), body=body)
 
 
-def login_page(action: str, next_url: str, csrf: str, handle: str = "", error: str = "") -> str:
-    """The sign-in form, posting back to ``action`` and then going on to ``next_url``."""
+@attrs.frozen
+class SignOut:
+    """The signed-in user's handle and the sign-out form's target (with the page to go on to)."""
+
+    handle: str
+    action: str
+
+    def html(self, csrf: str) -> str:
+        return f"""<form method="post" action="{_e(self.action)}">
+<p>Signed in as <strong>@{_e(self.handle)}</strong>.
+{_hidden([("csrf", csrf)])}
+<button type="submit" class="secondary">Sign out</button></p>
+</form>"""
+
+
+def login_page(
+    action: str, next_url: str, csrf: str, handle: str = "", error: str = "", sign_out: SignOut | None = None
+) -> str:
+    """The sign-in form, posting back to ``action`` and then going on to ``next_url``; with
+    ``sign_out`` when someone is signed in already."""
     message = f'<p class="error" role="alert">{_e(error)}</p>' if error else ""
     return _page(
         "Sign in",
         f"""<h1>Sign in to feedcore</h1>
 {message}
+{sign_out.html(csrf) if sign_out else ""}
 <form method="post" action="{_e(action)}">
 {_hidden([("csrf", csrf), ("next", next_url)])}
 <label for="username">Handle</label>
@@ -82,14 +103,20 @@ def login_page(action: str, next_url: str, csrf: str, handle: str = "", error: s
 
 
 def consent_page(
-    action: str, client_name: str, handle: str, scopes: Sequence[str], params: Iterable[tuple[str, str]], csrf: str
+    action: str,
+    client_name: str,
+    scopes: Sequence[str],
+    params: Iterable[tuple[str, str]],
+    csrf: str,
+    sign_out: SignOut,
 ) -> str:
-    """Ask the signed-in user whether ``client_name`` may act for them with ``scopes``."""
+    """Ask the signed-in user whether ``client_name`` may act for them with ``scopes`` (or
+    sign out, to sign in as someone else)."""
     items = "\n".join(f"<li><strong>{_e(s)}</strong>: {_e(SCOPE_DESCRIPTIONS.get(s, s))}</li>" for s in scopes)
     return _page(
         "Authorize",
         f"""<h1>Allow {_e(client_name)} to use your account?</h1>
-<p>Signed in as <strong>@{_e(handle)}</strong>. {_e(client_name)} asks to:</p>
+<p>{_e(client_name)} asks to:</p>
 <ul>
 {items or "<li>know who you are</li>"}
 </ul>
@@ -97,7 +124,8 @@ def consent_page(
 {_hidden([*params, ("csrf", csrf)])}
 <button type="submit" name="decision" value="allow">Allow</button>
 <button type="submit" name="decision" value="deny" class="secondary">Deny</button>
-</form>""",
+</form>
+{sign_out.html(csrf)}""",
     )
 
 

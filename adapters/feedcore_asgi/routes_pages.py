@@ -7,7 +7,10 @@ client's redirect URI with a code (or sees the code, for an out-of-band client).
 Browser state lives in two cookies, both HttpOnly, SameSite=Lax, Secure over https, scoped
 to ``/v1/auth``: the sign-in (a token of a session of its own, listed and revocable like any
 other) and a random nonce. Every form carries an HMAC of the nonce under the platform's key
-(signed double submit), so another site cannot post a sign-in or a consent for the user.
+(signed double submit), so another site cannot post a sign-in, a consent or a sign-out for the
+user. The sign-in and consent pages of a signed-in browser offer to sign out: that ends the
+sign-in's session (the cookie's token stops working, wherever it was copied) and goes back to
+the sign-in page for the same request.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ import secrets
 from collections.abc import Sequence
 from http.cookies import SimpleCookie
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from msgspec import UNSET, Struct, UnsetType
 
@@ -25,13 +28,14 @@ from feedcore.oauth import PATHS, Authorization, HttpRequest
 from feedcore.services.auth import SIGNIN_TTL
 
 from .call import Call, Params, Raw
-from .pages import PAGE_HEADERS, code_page, consent_page, error_page, login_page
+from .pages import PAGE_HEADERS, SignOut, code_page, consent_page, error_page, login_page
 from .table import CONTENT_TYPE_FORM, LOCATION, Body, Header, Reply, Route
 
 __all__ = ["LOGIN_PATH", "ROUTES"]
 
 AUTHORIZE_PATH = PATHS["authorization_endpoint"]
 LOGIN_PATH = "/v1/auth/login"
+LOGOUT_PATH = "/v1/auth/logout"
 _SIGNIN_COOKIE, _NONCE_COOKIE = "feedcore_signin", "feedcore_csrf"
 _FORM_FIELDS = ("csrf", "decision")
 _HTML = "text/html; charset=utf-8"
@@ -60,6 +64,10 @@ class Decision(AuthorizeQuery):
 
 class LoginQuery(Struct):
     next: Text = UNSET
+
+
+class SignOutForm(Struct):
+    csrf: Text = UNSET
 
 
 class LoginForm(Struct):
@@ -91,6 +99,11 @@ class _Browser:
     def user_id(self) -> int | None:
         principal = self.platform.auth.signed_in(self.cookies.get(_SIGNIN_COOKIE, ""))
         return principal.user_id if principal is not None else None
+
+    def sign_out(self, user_id: int, next_url: str) -> SignOut:
+        """The sign-out form for a page ``user_id`` sees, then on to the sign-in page for ``next_url``."""
+        handle = self.platform.users.get(user_id).handle
+        return SignOut(handle, f"{LOGOUT_PATH}?next={quote(next_url, safe='')}")
 
     def set_cookie(self, name: str, value: str, max_age: int | None) -> None:
         jar: SimpleCookie = SimpleCookie()
@@ -124,8 +137,9 @@ class _Browser:
 def _outcome(browser: _Browser, result: Authorization, user_id: int, client_id: str) -> Raw | None:
     if result.consent is not None:
         consent = result.consent
-        handle = browser.platform.users.get(user_id).handle
-        page = consent_page(AUTHORIZE_PATH, consent.client.name, handle, consent.scopes, consent.params, browser.csrf)
+        again = f"{AUTHORIZE_PATH}?{urlencode(list(consent.params))}"
+        sign_out = browser.sign_out(user_id, again)
+        page = consent_page(AUTHORIZE_PATH, consent.client.name, consent.scopes, consent.params, browser.csrf, sign_out)
         return browser.page(page)
     if result.redirect is not None:
         browser.redirect(result.redirect)
@@ -175,7 +189,9 @@ def sign_in_page(call: Call[None, LoginQuery]) -> Raw | None:
     """The sign-in page, going on to ``next``."""
     browser = _Browser(call)
     next_url = _safe_next(dict(call.query_pairs).get("next", ""))
-    return browser.page(login_page(LOGIN_PATH, next_url, browser.csrf))
+    user_id = browser.user_id()
+    sign_out = browser.sign_out(user_id, next_url) if user_id is not None else None
+    return browser.page(login_page(LOGIN_PATH, next_url, browser.csrf, sign_out=sign_out))
 
 
 def sign_in(call: Call[Params, None]) -> Raw | None:
@@ -199,6 +215,18 @@ def sign_in(call: Call[Params, None]) -> Raw | None:
         return browser.page(page, 401)
     browser.set_cookie(_SIGNIN_COOKIE, token, int(SIGNIN_TTL))
     browser.redirect(next_url)
+    return None
+
+
+def sign_out(call: Call[Params, LoginQuery]) -> Raw | None:
+    """End the browser's sign-in (the pages' sign-out form), then on to the sign-in page for ``next``."""
+    browser = _Browser(call)
+    next_url = _safe_next(dict(call.query_pairs).get("next", ""))
+    if browser.forged(dict(call.body.pairs)):
+        return browser.page(error_page("invalid_request", "The form expired; start again."), 403)
+    browser.platform.auth.sign_out(browser.cookies.get(_SIGNIN_COOKIE, ""))
+    browser.set_cookie(_SIGNIN_COOKIE, "", 0)
+    browser.redirect(f"{LOGIN_PATH}?next={quote(next_url, safe='')}")
     return None
 
 
@@ -264,5 +292,14 @@ ROUTES = [
             _page(429, "Too many failed sign-ins; see Retry-After.", _RETRY),
         ),
         body=_form(LoginForm),
+    ),
+    _page_route(
+        "POST",
+        LOGOUT_PATH,
+        sign_out,
+        "Sign out (a browser, at the sign-in or consent page), then on to the sign-in page for next.",
+        (_REDIRECT, _FORGED),
+        query=LoginQuery,
+        body=_form(SignOutForm),
     ),
 ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from html import unescape
-from urllib.parse import parse_qs, urlencode, urlsplit
+from urllib.parse import parse_qs, quote, urlencode, urlsplit
 
 from authlib.oauth2.rfc8414 import AuthorizationServerMetadata
 
@@ -193,3 +193,30 @@ def test_delete_account(api: TestClient) -> None:
     assert api.request("DELETE", "/v1/me", headers=alice.auth, json={"password": PASSWORD}).status_code == 202
     assert_error(api.get("/v1/me", headers=alice.auth), 401)
     assert_error(api.get("/v1/users/alice"), 404)
+
+
+def test_the_pages_sign_out(api: TestClient) -> None:
+    """The consent and sign-in pages of a signed-in browser offer sign-out: a form with the
+    anti-forgery token that ends the sign-in's session and goes back to sign in for the request."""
+    alice = signup(api, "alice")
+    app = _register_app(api, alice)
+    authorize = _authorize_url(app["client_id"], pkce()[1])
+    login = api.get(api.get(authorize, follow_redirects=False).headers["location"])
+    assert "Sign out" not in login.text
+    signed_in = api.post("/v1/auth/login", data={**_hidden(login.text), "username": "alice", "password": PASSWORD})
+    consent = api.get(authorize)
+    assert "Signed in as <strong>@alice</strong>" in consent.text and "Sign out" in consent.text
+    assert "Sign out" in api.get("/v1/auth/login").text
+    cookie = api.cookies.get("feedcore_signin")
+    assert cookie and signed_in.status_code == 200
+    action = unescape(re.findall(r'<form method="post" action="([^"]+)"', consent.text)[-1])
+    assert action.startswith("/v1/auth/logout?next=")
+    forged = api.post(action, data={"csrf": "0" * 64}, follow_redirects=False)
+    assert forged.status_code == 403 and api.get(authorize, follow_redirects=False).status_code == 200
+    out = api.post(action, data={"csrf": _csrf(consent.text)}, follow_redirects=False)
+    assert out.status_code == 303
+    assert out.headers["location"] == "/v1/auth/login?next=" + quote(authorize, safe="")
+    assert "max-age=0" in out.headers["set-cookie"].lower()
+    again = api.get(authorize, headers={"Cookie": f"feedcore_signin={cookie}"}, follow_redirects=False)
+    assert again.status_code == 303 and again.headers["location"].startswith("/v1/auth/login?next=")
+    assert "Sign out" not in api.get(out.headers["location"]).text

@@ -260,6 +260,7 @@ SPECIAL: dict[tuple[str, str, int], Producer] = {
     ("POST", "/v1/auth/authorize", 403): _forged,
     ("POST", "/v1/auth/login", 401): _wrong_password,
     ("POST", "/v1/auth/login", 403): _forged,
+    ("POST", "/v1/auth/logout", 403): _forged,
     ("POST", "/v1/auth/login", 429): _throttled_sign_in,
 }
 """Statuses whose cause is particular to the operation (browser pages, media validators and ranges)."""

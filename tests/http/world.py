@@ -171,6 +171,11 @@ def _end_session(world: World) -> Request:
     return Request("DELETE", f"/v1/me/sessions/{session}", user.auth)
 
 
+def _sign_out(world: World) -> Request:
+    world.signed_in()
+    return Request("POST", "/v1/auth/logout", data={"csrf": world.login_form()["csrf"]})
+
+
 def _consent_page(world: World) -> Request:
     world.signed_in()
     return Request("GET", "/v1/auth/authorize", params=world.authorize_query())
@@ -235,6 +240,7 @@ EXAMPLES: dict[tuple[str, str], Callable[[World], Request]] = {
     ),
     ("GET", "/v1/auth/login"): lambda w: Request("GET", "/v1/auth/login"),
     ("POST", "/v1/auth/login"): lambda w: Request("POST", "/v1/auth/login", data=w.login_form()),
+    ("POST", "/v1/auth/logout"): _sign_out,
     ("GET", "/v1/auth/authorize"): _consent_page,
     ("POST", "/v1/auth/authorize"): lambda w: Request(
         "POST", "/v1/auth/authorize", data={**w.consent_form(), "decision": "allow"}

@@ -128,6 +128,12 @@ class AuthService:
         """The browser sign-in a cookie's token names, if still live."""
         return self._tokens.signed_in(token) if isinstance(token, str) else None
 
+    def sign_out(self, token: str) -> None:
+        """End the browser sign-in a cookie's token names (nothing to do if it is not live)."""
+        principal = self.signed_in(token)
+        if principal is not None and principal.session_id is not None:
+            self._tokens.revoke_session(principal.session_id)
+
     def csrf_token(self, nonce: str) -> str:
         """The anti-forgery token for forms of a browser whose cookie holds ``nonce``."""
         return self._tokens.sign("csrf", nonce)

@@ -105,6 +105,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/auth/logout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Sign out (a browser, at the sign-in or consent page), then on to the sign-in page for next. */
+        post: operations["sign_out"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/me": {
         parameters: {
             query?: never;
@@ -652,6 +669,10 @@ export interface components {
             password?: string;
             csrf?: string;
             next?: string;
+        };
+        /** SignOutForm */
+        SignOutForm: {
+            csrf?: string;
         };
         /** PasswordConfirmation */
         PasswordConfirmation: {
@@ -1687,6 +1708,103 @@ export interface operations {
                 };
                 content: {
                     "text/html": string;
+                };
+            };
+            /** @description A backend is unavailable; retry later. */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    sign_out: {
+        parameters: {
+            query?: {
+                next?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description At most 65536 bytes. */
+        requestBody: {
+            content: {
+                "application/x-www-form-urlencoded": components["schemas"]["SignOutForm"];
+            };
+        };
+        responses: {
+            /** @description On to the sign-in page, the next page, or back to the client. */
+            303: {
+                headers: {
+                    /** @description Where the new resource lives. */
+                    Location: string;
+                    /** @description Every page: not framed, cached or leaked. */
+                    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'";
+                    /** @description Every page: not framed, cached or leaked. */
+                    "X-Frame-Options": "DENY";
+                    /** @description Every page: not framed, cached or leaked. */
+                    "X-Content-Type-Options": "nosniff";
+                    /** @description Every page: not framed, cached or leaked. */
+                    "Referrer-Policy": "no-referrer";
+                    /** @description Every page: not framed, cached or leaked. */
+                    "Cache-Control": "no-store";
+                    /** @description The anti-forgery nonce or the sign-in (HttpOnly, SameSite=Lax, path /v1/auth). */
+                    "Set-Cookie"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input: the body, a field or a query parameter. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The form expired (anti-forgery check). */
+            403: {
+                headers: {
+                    /** @description Every page: not framed, cached or leaked. */
+                    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'";
+                    /** @description Every page: not framed, cached or leaked. */
+                    "X-Frame-Options": "DENY";
+                    /** @description Every page: not framed, cached or leaked. */
+                    "X-Content-Type-Options": "nosniff";
+                    /** @description Every page: not framed, cached or leaked. */
+                    "Referrer-Policy": "no-referrer";
+                    /** @description Every page: not framed, cached or leaked. */
+                    "Cache-Control": "no-store";
+                    /** @description The anti-forgery nonce or the sign-in (HttpOnly, SameSite=Lax, path /v1/auth). */
+                    "Set-Cookie"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description The body is larger than its limit. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Content type not accepted here, or the bytes are not of that type. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description A backend is unavailable; retry later. */
