@@ -33,6 +33,13 @@ def test_facts_count_once_per_event_id(store: Any) -> None:
     assert store.record_facts([]) == 0
 
 
+def test_a_fact_may_carry_a_total_applied_once(store: Any) -> None:
+    backfill = [Fact(-1, DAY, "posts", count=40), Fact(-2, DAY, "likes", count=7), Fact(-3, DAY, "posts")]
+    assert store.record_facts(backfill) == 3
+    assert store.record_facts(backfill) == 0
+    assert store.day_counts(DAY, DAY) == [DayCounts(DAY, posts=41, likes=7)]
+
+
 def test_active_users_only_go_up(store: Any) -> None:
     store.set_active({DAY: 5, DAY + 1: 2})
     store.set_active({DAY: 3})

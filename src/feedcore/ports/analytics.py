@@ -21,8 +21,9 @@ METRICS = ("signups", "posts", "likes", "comments", "follows")
 
 @attrs.frozen
 class Fact:
-    """What one event adds to the rollups: 1 to ``metric`` on ``day`` (None: nothing), and
-    ``engagement`` (may be negative) to post ``post_id`` in ``hour``."""
+    """What one event adds to the rollups: ``count`` (1 for an event; more for a backfilled
+    total) to ``metric`` on ``day`` (None: nothing), and ``engagement`` (may be negative) to post
+    ``post_id`` in ``hour``."""
 
     event_id: int
     day: int
@@ -30,6 +31,7 @@ class Fact:
     post_id: int | None = None
     hour: int = 0
     engagement: int = 0
+    count: int = 1
 
 
 @attrs.frozen

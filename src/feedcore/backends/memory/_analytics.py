@@ -34,7 +34,7 @@ class MemoryAnalytics(AnalyticsStore):
                 new += 1
                 if fact.metric is not None:
                     day = self._days.get(fact.day, DayCounts(fact.day))
-                    self._days[fact.day] = attrs.evolve(day, **{fact.metric: getattr(day, fact.metric) + 1})
+                    self._days[fact.day] = attrs.evolve(day, **{fact.metric: getattr(day, fact.metric) + fact.count})
                 if fact.post_id is not None and fact.engagement:
                     self._engagement[(fact.post_id, fact.hour)] += fact.engagement
             return new

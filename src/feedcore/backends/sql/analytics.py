@@ -49,7 +49,7 @@ class SqlAnalytics(SqlBase, AnalyticsStore):
         counts: dict[int, collections.Counter[str]] = collections.defaultdict(collections.Counter)
         for fact in facts:
             if fact.metric is not None:
-                counts[fact.day][fact.metric] += 1
+                counts[fact.day][fact.metric] += fact.count
         rows = [{"day": day, **{m: counts[day][m] for m in METRICS}} for day in sorted(counts)]
         if rows:
             stmt = self._upsert(analytics_days).values(rows)
