@@ -85,3 +85,21 @@ def test_recount_sets_exact_counters(kit: StoreKit, loader: BulkLoader) -> None:
     assert (got[hub.id].follower_count, got[hub.id].following_count, got[hub.id].post_count) == (4, 1, 2)
     assert (got[users[1].id].follower_count, got[users[1].id].following_count, got[users[1].id].post_count) == (1, 1, 2)
     assert (got[users[4].id].follower_count, got[users[4].id].following_count, got[users[4].id].post_count) == (0, 1, 0)
+
+
+def test_likes_load_idempotently_and_recount_sets_post_counters(kit: StoreKit, loader: BulkLoader) -> None:
+    users = _users(kit, 4)
+    loader.load_users(users, SEEDED)
+    posts = _posts(kit, users, 2)
+    loader.load_posts(posts)
+    likes = [(u.id, p.id, kit.clock()) for p in posts[:5] for u in users if u.id != p.author_id]
+    assert loader.load_likes(likes[:4]) == 4
+    assert loader.load_likes(likes) == len(likes) - 4  # a resumed batch: some rows exist
+    assert loader.load_likes(likes) == 0
+    assert kit.store.get_posts([posts[0].id])[posts[0].id].like_count == 0  # left to recount_posts
+    loader.recount_posts()
+    loader.recount_posts()  # idempotent
+    got = kit.store.get_posts([p.id for p in posts])
+    assert [got[p.id].like_count for p in posts] == [3] * 5 + [0] * 3
+    mine = {p.id for p in posts[:5] if p.author_id != users[0].id}
+    assert kit.store.liked(users[0].id, [p.id for p in posts]) == mine

@@ -3,7 +3,7 @@
 from .analytics import METRICS, ActivityCounter, AnalyticsStore, DayCounts, Fact
 from .auth import ClientStore, CodeStore, SessionStore
 from .base import Backend
-from .bulk import BulkLoader, Edge
+from .bulk import BulkLoader, Edge, Like
 from .bus import EventBus, Subscription
 from .caches import (
     ContentCache,
@@ -38,6 +38,7 @@ __all__ = [
     "Failures",
     "GraphStore",
     "InteractionStore",
+    "Like",
     "MediaStore",
     "Outbox",
     "PostStore",

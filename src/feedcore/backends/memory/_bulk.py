@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import attrs
 
 from ...model import Post, User
-from ...ports.bulk import BulkLoader, Edge
+from ...ports.bulk import BulkLoader, Edge, Like
 from ._store_tables import SortedIds
 
 __all__ = ["MemoryBulk"]
@@ -25,7 +25,10 @@ class MemoryBulk(BulkLoader):
     _by_author: dict[int, SortedIds]
     _following: dict[int, SortedIds]
     _followers: dict[int, SortedIds]
+    _likes: dict[int, set[int]]
+    _liked: dict[int, set[int]]
     _open: Any
+    recount_interactions: Callable[[Iterable[int]], None]
 
     def load_users(self, users: Sequence[User], password_hash: str) -> int:
         done = 0
@@ -58,6 +61,17 @@ class MemoryBulk(BulkLoader):
                 self._followers.setdefault(followee, SortedIds()).add(follower)
         return done
 
+    def load_likes(self, likes: Sequence[Like]) -> int:
+        done = 0
+        with self._open():
+            for user_id, post_id, _ in likes:
+                users = self._likes.setdefault(post_id, set())
+                if user_id not in users:
+                    users.add(user_id)
+                    self._liked.setdefault(user_id, set()).add(post_id)
+                    done += 1
+        return done
+
     def recount_users(self) -> None:
         with self._open():
             for uid, user in self._users.items():
@@ -67,3 +81,7 @@ class MemoryBulk(BulkLoader):
                     following_count=len(self._following.get(uid, ())),
                     post_count=len(self._by_author.get(uid, ())),
                 )
+
+    def recount_posts(self) -> None:
+        with self._open():
+            self.recount_interactions(list(self._posts))

@@ -17,9 +17,9 @@ from typing import Any
 import sqlalchemy as sa
 
 from ...model import Post, User
-from ...ports.bulk import BulkLoader, Edge
+from ...ports.bulk import BulkLoader, Edge, Like
 from ._base import SqlBase, chunks
-from .schema import followers, follows, posts, users
+from .schema import comments, followers, follows, likes, posts, users
 
 __all__ = ["SqlBulk"]
 
@@ -38,6 +38,7 @@ _USER_COLUMNS = (
 _POST_COLUMNS = ("id", "author_id", "text", "media", "created_at", "like_count", "comment_count")
 _EDGE_COLUMNS = ("follower_id", "followee_id", "created_at")
 _REVERSE_COLUMNS = ("followee_id", "follower_id", "created_at")
+_LIKE_COLUMNS = ("post_id", "user_id", "created_at")
 _SQLITE_BATCH = 5000
 
 # Hash aggregates over whole tables beat a correlated count per user by far after a bulk load;
@@ -54,10 +55,22 @@ FROM (
 ) c
 WHERE c.id = u.id AND (u.follower_count, u.following_count, u.post_count) IS DISTINCT FROM (c.fr, c.fg, c.p)
 """
+_PG_RECOUNT_POSTS = """
+UPDATE posts p SET like_count = c.l, comment_count = c.c
+FROM (
+  SELECT x.id, coalesce(a.n, 0) AS l, coalesce(b.n, 0) AS c
+  FROM posts x
+  LEFT JOIN (SELECT post_id, count(*) AS n FROM likes GROUP BY post_id) a ON a.post_id = x.id
+  LEFT JOIN (SELECT post_id, count(*) AS n FROM comments WHERE NOT deleted GROUP BY post_id) b ON b.post_id = x.id
+) c
+WHERE c.id = p.id AND (p.like_count, p.comment_count) IS DISTINCT FROM (c.l, c.c)
+"""
 
 
-def _counted(table: sa.Table, owner: sa.Column[Any], condition: Any = None) -> sa.ScalarSelect[Any]:
-    where = [owner == users.c.id] + ([condition] if condition is not None else [])
+def _counted(
+    table: sa.Table, owner: sa.Column[Any], condition: Any = None, of: sa.Table = users
+) -> sa.ScalarSelect[Any]:
+    where = [owner == of.c.id] + ([condition] if condition is not None else [])
     return sa.select(sa.func.count()).select_from(table).where(*where).scalar_subquery()
 
 
@@ -89,20 +102,35 @@ class SqlBulk(SqlBase, BulkLoader):
         self._load(followers, _REVERSE_COLUMNS, 2, [(e[1], (e[1], e[0], e[2])) for e in edges])
         return done
 
+    def load_likes(self, likes_: Sequence[Like]) -> int:
+        return self._load(likes, _LIKE_COLUMNS, 2, [(p, (p, u, t)) for u, p, t in likes_])
+
     def recount_users(self) -> None:
         values = {
             "follower_count": _counted(followers, followers.c.followee_id),
             "following_count": _counted(follows, follows.c.follower_id),
             "post_count": _counted(posts, posts.c.author_id, posts.c.deleted_at.is_(None)),
         }
+        self._recount("users", users.update().values(values), (users, posts, follows, followers), _PG_RECOUNT)
+
+    def recount_posts(self) -> None:
+        values = {
+            "like_count": _counted(likes, likes.c.post_id, of=posts),
+            "comment_count": _counted(comments, comments.c.post_id, comments.c.deleted.is_(False), of=posts),
+        }
+        self._recount("posts", posts.update().values(values), (posts, likes, comments), _PG_RECOUNT_POSTS)
+
+    def _recount(self, what: str, update: sa.Update, tables: Sequence[sa.Table], pg_statement: str) -> None:
+        """On each database, ``update`` (correlated counts), or on PostgreSQL ``pg_statement``
+        (hash aggregates) after analysing ``tables``."""
         for db in range(len(self._shards)):
-            with self._write(db, "recount users") as conn:
+            with self._write(db, f"recount {what}") as conn:
                 if self._shards.dialect != "postgresql":
-                    conn.execute(users.update().values(values))
+                    conn.execute(update)
                     continue
-                for table in (users, posts, follows, followers):
+                for table in tables:
                     conn.exec_driver_sql(f"ANALYZE {table.name}")
-                conn.exec_driver_sql(_PG_RECOUNT)
+                conn.exec_driver_sql(pg_statement)
 
     # -- the two paths --------------------------------------------------------------------
 
