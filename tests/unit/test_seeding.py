@@ -42,6 +42,20 @@ def test_shape_power_law_followers_skewed_posts_some_active():
     assert 0.07 <= active <= 0.13
 
 
+def test_active_followers_like_some_posts_after_they_are_written_and_before_the_end():
+    spec = small(users=800)
+    chunk = spec.chunk(0)
+    assert chunk.likes == spec.chunk(0).likes and chunk.likes != small(users=800, seed=6).chunk(0).likes
+    posts = {p.id: p for p in chunk.posts}
+    followers = {(a, b) for a, b, _ in chunk.follows}
+    active = {uid for c in spec.iter_chunks() for uid in c.active}
+    for user_id, post_id, at in chunk.likes:
+        assert user_id in active and (user_id, posts[post_id].author_id) in followers
+        assert posts[post_id].created_at <= at < min(posts[post_id].created_at + 86400, spec.end)
+    chances = sum(1 for p in chunk.posts for a, b in followers if b == p.author_id and a in active)
+    assert 0.2 <= len(chunk.likes) / chances <= 0.4  # like_probability 0.3
+
+
 def test_ids_are_unique_and_name_their_shards():
     spec = small()
     chunks = list(spec.iter_chunks())
@@ -84,6 +98,9 @@ def test_seed_loads_idempotently_with_exact_counters_and_rebuilt_feeds(tmp_path,
             assert got[uid].follower_count == sum(1 for c in chunks for _, b, _ in c.follows if b == uid)
             assert got[uid].following_count == sum(1 for c in chunks for a, _, _ in c.follows if a == uid)
             assert got[uid].post_count == sum(1 for c in chunks for p in c.posts if p.author_id == uid)
+        some_posts = [p.id for p in chunks[0].posts[:50]]
+        for post in store.get_posts(some_posts).values():
+            assert post.like_count == sum(1 for c in chunks for _, p, _ in c.likes if p == post.id)
         for uid in [a for c in chunks for a in c.active][:25]:
             seeded = platform._cache.range(Timeline.HOME, uid, None, 1000)
             platform.feeds.rebuild(uid)

@@ -13,6 +13,7 @@ from tqdm import tqdm
 
 from ..model import User
 from ..ports import Timeline
+from ._analytics import Rollups
 from ._network import Chunk, NetworkSpec, home_feeds
 
 if TYPE_CHECKING:
@@ -22,9 +23,9 @@ if TYPE_CHECKING:
 __all__ = ["Progress", "ProgressBars", "SeedReport", "load_network"]
 
 SeedReport = dict[str, Any]
-"""Sizes (``users``, ``posts``, ``follows``, ``active``, ``pull_authors``, ``feed_entries``)
-and timings in seconds (``users_s``, ``graph_s``, ``recount_s``, ``materialise_s``, ``warm_s``,
-``total_s``)."""
+"""Sizes (``users``, ``posts``, ``follows``, ``likes``, ``active``, ``pull_authors``,
+``feed_entries``), analytics facts new to the store (``analytics_facts``) and timings in seconds
+(``users_s``, ``graph_s``, ``recount_s``, ``analytics_s``, ``materialise_s``, ``warm_s``, ``total_s``)."""
 
 Progress = Callable[[str, int, int], None]
 """``progress(stage, done, total)``, called as a stage advances: ``"users"`` and ``"graph+posts"``
@@ -43,11 +44,12 @@ def load_network(
     materialise: bool = True,
 ) -> SeedReport:
     """Load ``spec``'s network into ``platform``'s store (idempotent: rows that exist are kept,
-    so an interrupted load resumes) and materialise the home feeds of its active users (and the
-    author timelines of its pull authors), then read each of those feeds once so that what the
-    next read needs is cached (posts, author cards, like flags, pull-author lists). Writes no
-    events: run it on a quiet platform.
-    Raises ConfigurationError if the store cannot bulk-load."""
+    so an interrupted load resumes), record the analytics it implies (daily counts, active
+    users, trending engagement; see :meth:`AnalyticsService.backfill`, idempotent too), and
+    materialise the home feeds of its active users (and the author timelines of its pull
+    authors), then read each of those feeds once so that what the next read needs is cached
+    (posts, author cards, like flags, pull-author lists). Writes no events: run it on a quiet
+    platform. Raises ConfigurationError if the store cannot bulk-load."""
     store = platform.bulk_loader()
     tell = progress or _silent
     report: SeedReport = {"users": spec.users, "seed": spec.seed, "hub_fraction": spec.effective_hub_fraction}
@@ -65,7 +67,8 @@ def load_network(
 
     inputs = _FeedInputs(platform.settings.feed_max_len, platform.settings.pull_threshold)
     inputs.remember_followees([ids[i] for i in range(spec.users) if spec.is_active(i)])
-    counts = {"posts": 0, "follows": 0, "active": 0}
+    rollups = Rollups(spec)
+    counts = {"posts": 0, "follows": 0, "likes": 0, "active": 0}
     t0 = time.perf_counter()
     with ThreadPoolExecutor(workers) as pool:
         pending: list[Future[None]] = []
@@ -73,12 +76,15 @@ def load_network(
         def load(chunk: Chunk) -> None:
             store.load_posts(chunk.posts)
             store.load_follows(chunk.follows)
+            store.load_likes(chunk.likes)
 
         for chunk in spec.iter_chunks(ids):
             counts["posts"] += len(chunk.posts)
             counts["follows"] += len(chunk.follows)
+            counts["likes"] += len(chunk.likes)
             counts["active"] += len(chunk.active)
             inputs.take(chunk)
+            rollups.take(chunk)
             pending.append(pool.submit(load, chunk))
             while len(pending) >= _IN_FLIGHT:
                 pending.pop(0).result()
@@ -88,7 +94,11 @@ def load_network(
     report["graph_s"] = round(time.perf_counter() - t0, 2)
     t0 = time.perf_counter()
     store.recount_users()
+    store.recount_posts()
     report["recount_s"] = round(time.perf_counter() - t0, 2)
+    t0 = time.perf_counter()
+    report["analytics_facts"] = platform.analytics.backfill(rollups.facts(), rollups.active)
+    report["analytics_s"] = round(time.perf_counter() - t0, 2)
     report.update(counts, pull_authors=len(inputs.pull))
     if materialise:
         t0 = time.perf_counter()

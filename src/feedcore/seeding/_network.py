@@ -13,7 +13,10 @@ Shape:
   followers are drawn uniformly, so following counts are near-Poisson;
 - posts per user are skewed: half the users post nothing, the others a Pareto (alpha 1.6)
   number with mean ``2 * posts_per_user_mean``, spread over the ``days`` before ``end``;
-- an ``active_fraction`` of users are active (their home feeds are materialised), chosen by hash.
+- an ``active_fraction`` of users are active (their home feeds are materialised), chosen by hash;
+- each active follower of an author likes each of the author's posts with ``like_probability``
+  (a hash of the seed, the post and the user), a uniform delay after it of at most a day, and
+  always before ``end``.
 
 If hubs of at least ``pull_threshold`` followers cannot make up ``hub_fraction`` of the users
 without exceeding half the follower mean (small networks, high thresholds), the hub fraction
@@ -69,6 +72,8 @@ class Chunk:
     """(follower id, followee id, created_at): the followers of this chunk's users."""
     active: list[int]
     """Ids of this chunk's active users."""
+    likes: list[tuple[int, int, float]] = attrs.field(factory=list)
+    """(user id, post id, created_at): the likes of this chunk's posts."""
 
 
 @attrs.frozen(kw_only=True)
@@ -86,6 +91,7 @@ class NetworkSpec:
     end: float = 1_780_000_000.0
     days: float = 7.0
     chunk_size: int = 2000
+    like_probability: float = 0.3
 
     @property
     def effective_hub_fraction(self) -> float:
@@ -120,7 +126,7 @@ class NetworkSpec:
         start, stop = index * self.chunk_size, min(self.users, (index + 1) * self.chunk_size)
         rng = random.Random(f"{self.seed}:{index}")
         created = self.end - (self.days + 30) * 86400
-        users, posts, follows, active = [], [], [], []
+        users, posts, follows, active, likes = [], [], [], [], []
         hubs = self.effective_hub_fraction
         rest_mean = max(1.0, (self.followers_mean - hubs * min(self._hub_mean(), self.users - 1)) / (1 - hubs))
         rest_xmin = rest_mean * (_REST_ALPHA - 1) / _REST_ALPHA
@@ -134,10 +140,26 @@ class NetworkSpec:
             users.append(User(id=uid, handle=f"u{i}", display_name=f"User {i}", created_at=created))
             chosen = [f for f in rng.sample(range(self.users), degree + 1) if f != i][:degree]
             follows += [(ids[f], uid, created) for f in chosen]
-            posts += self._posts(rng, i, uid)
+            written = self._posts(rng, i, uid)
+            posts += written
+            likes += self._likes(written, [ids[f] for f in chosen if self.is_active(f)])
             if self.is_active(i):
                 active.append(uid)
-        return Chunk(start, stop, users, posts, follows, active)
+        return Chunk(start, stop, users, posts, follows, active, likes)
+
+    def _likes(self, posts: Sequence[Post], likers: Sequence[int]) -> list[tuple[int, int, float]]:
+        """Which of ``likers`` like which of ``posts``, and when: a hash below ``like_probability``
+        decides, and its rank below that is the delay's share of the time left (at most a day)."""
+        bound = self.like_probability * 2**64
+        out = []
+        for post in posts:
+            salt = _mix(self.seed ^ post.id)
+            left = min(self.end - post.created_at, 86400.0)
+            for user_id in likers:
+                h = _mix(salt ^ user_id)
+                if h < bound:
+                    out.append((user_id, post.id, post.created_at + left * (h / bound)))
+        return out
 
     def _posts(self, rng: random.Random, i: int, author_id: int) -> list[Post]:
         if rng.random() < 0.5:

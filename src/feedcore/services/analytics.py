@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 
 import attrs
 
@@ -74,6 +74,10 @@ COMMENT_WEIGHT = 2
 HLL_TOLERANCE = 0.02
 """How far below a day's rollup the cache's count of that day may be before the day counts as lost
 (HyperLogLog counts are estimates)."""
+
+
+_MARKS_PER_CALL = 50_000
+"""User ids sent to the cache per command by :meth:`AnalyticsService.backfill`."""
 
 
 def day_of(seconds: float) -> int:
@@ -219,6 +223,23 @@ class AnalyticsService:
         self._cache_breaker.call(self._active.add_active, {day: user_ids}, ACTIVE_KEEP_DAYS)
         (count,) = self._cache_breaker.call(self._active.count_active, [[day]])
         self._store.set_active({day: count})
+
+    def backfill(self, facts: Sequence[Fact], active: Mapping[int, Collection[int]]) -> int:
+        """Record what happened without events (a seeded network): ``facts`` applied once by
+        their event ids, as the worker's are, and ``active``, the users active on each day: the
+        cache marks the days it keeps and each day's rollup is raised to its exact count. Facts
+        of days the store no longer remembers applying (:data:`RETENTION_DAYS`) and engagement
+        older than :data:`TRENDING_HOURS` are left out, so that running it again adds nothing.
+        Returns how many facts were new. Raises Unavailable if the store or cache is down."""
+        now = self._clock()
+        today, first_hour = day_of(now), int(now // 3600) - TRENDING_HOURS + 1
+        kept = [f for f in facts if f.day > today - RETENTION_DAYS and (not f.engagement or f.hour >= first_hour)]
+        for day, ids in active.items():
+            listed = list(ids) if day > today - ACTIVE_KEEP_DAYS else []
+            for start in range(0, len(listed), _MARKS_PER_CALL):
+                part = listed[start : start + _MARKS_PER_CALL]
+                self._cache_breaker.call(self._active.add_active, {day: part}, ACTIVE_KEEP_DAYS)
+        return self._store.record_facts(kept, {d: len(ids) for d, ids in active.items()})
 
     def live(self) -> tuple[ActiveUsers, DayCounts]:
         """The active users now and today's rollup. Raises Unavailable if the store is down."""
