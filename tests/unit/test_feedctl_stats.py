@@ -9,7 +9,6 @@ import random
 import re
 import sqlite3
 import time
-from collections import Counter, defaultdict
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -18,8 +17,8 @@ from click.testing import CliRunner
 from feedctl.main import cli
 
 from feedcore import Platform, Settings
-from feedcore.services.analytics import COMMENT_WEIGHT, HALF_LIFE_HOURS, TRENDING_HOURS
 from tests.fixtures.platforms import TEST_SETTINGS, FakeClock
+from tests.fixtures.sql_counts import counted_in_sql
 
 DAY = 86400
 PASSWORD = "correct horse battery"
@@ -58,44 +57,10 @@ def seeded(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return data_dir
 
 
-def _sql(data_dir: Path) -> tuple[dict[str, dict[str, int]], list[int]]:
-    """Per day (ISO date): distinct active users, posts and likes; and the post ids by trending
-    score, highest first, each counted from the tables themselves."""
-    conn = sqlite3.connect(data_dir / "feedcore.db")
-    day = "date(created_at, 'unixepoch')"
-    active = f"""
-        SELECT d, COUNT(DISTINCT user_id) FROM (
-            SELECT {day} AS d, id AS user_id FROM users
-            UNION ALL SELECT {day}, author_id FROM posts
-            UNION ALL SELECT {day}, user_id FROM likes
-            UNION ALL SELECT {day}, author_id FROM comments
-            UNION ALL SELECT {day}, follower_id FROM follows
-        ) GROUP BY d"""
-    days: dict[str, dict[str, int]] = defaultdict(lambda: {"active": 0, "posts": 0, "likes": 0})
-    for d, n in conn.execute(active):
-        days[d]["active"] = n
-    for table, column in (("posts", "posts"), ("likes", "likes")):
-        for d, n in conn.execute(f"SELECT {day}, COUNT(*) FROM {table} GROUP BY 1"):
-            days[d][column] = n
-    now_hour = int(time.time() // 3600)
-    scores: Counter[int] = Counter()
-    hour_of = "CAST(created_at / 3600 AS INTEGER)"
-    engagement = (
-        f"SELECT post_id, {hour_of}, 1 FROM likes "
-        f"UNION ALL SELECT post_id, {hour_of}, {COMMENT_WEIGHT} FROM comments WHERE NOT deleted"
-    )
-    for post_id, hour, weight in conn.execute(engagement):
-        if now_hour - hour < TRENDING_HOURS:
-            scores[post_id] += weight * 0.5 ** ((now_hour - hour) / HALF_LIFE_HOURS)
-    conn.close()
-    ranked = sorted(scores, key=lambda p: (-round(scores[p], 6), -p))
-    return dict(days), ranked
-
-
-def test_stats_days_match_a_count_in_sql(seeded: Path) -> None:
+def test_stats_days_match_a_count_incounted_in_sql(seeded: Path) -> None:
     result = CliRunner().invoke(cli, ["stats", "--days", "7"], env={"FEEDCORE_DATA_DIR": str(seeded)})
     assert result.exit_code == 0, result.output
-    days, ranked = _sql(seeded)
+    days, ranked = counted_in_sql(seeded)
     rows = re.findall(r"^(\d{4}-\d\d-\d\d) +(\d+) +(\d+) +(\d+) +(\d+) +(\d+) +(\d+)$", result.output, re.M)
     assert len(rows) == 7
     today = datetime.fromtimestamp(time.time(), UTC).date().isoformat()
@@ -114,7 +79,40 @@ def test_stats_json_and_plot(seeded: Path, tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["stats", "--days", "7", "--plot", str(png), "--json"], env=env)
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
-    assert [d["date"] for d in data["days"]] == sorted(_sql(seeded)[0])
+    assert [d["date"] for d in data["days"]] == sorted(counted_in_sql(seeded)[0])
     assert data["active_users"]["week"] >= max(d["active"] for d in data["days"])
     assert isinstance(data["top_posts"][0]["post_id"], str)
     assert png.read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
+
+
+@pytest.fixture(scope="module")
+def network(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An embedded platform made by `feedctl seed --end today` (run twice: nothing doubles)."""
+    data_dir = tmp_path_factory.mktemp("seeded") / "data"
+    env = {"FEEDCORE_DATA_DIR": str(data_dir)}
+    args = ["seed", "--users", "300", "--end", "today", "--quiet", "--json"]
+    first = CliRunner().invoke(cli, args, env=env)
+    assert first.exit_code == 0, first.output
+    again = CliRunner().invoke(cli, args, env=env)
+    assert again.exit_code == 0, again.output
+    made, redone = json.loads(first.stdout), json.loads(again.stdout)
+    assert made["likes"] > 0 and made["analytics_facts"] > 0
+    assert (redone["likes"], redone["posts"], redone["analytics_facts"]) == (made["likes"], made["posts"], 0)
+    return data_dir
+
+
+def test_stats_after_seed_match_a_count_in_sql(network: Path) -> None:
+    result = CliRunner().invoke(cli, ["stats", "--days", "7", "--json"], env={"FEEDCORE_DATA_DIR": str(network)})
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    counted, ranked = counted_in_sql(network)
+    zero = {"active": 0, "posts": 0, "likes": 0}
+    shown = {d["date"]: {c: d[c] for c in zero} for d in data["days"]}
+    assert shown == {day: counted.get(day, zero) for day in shown}
+    *week, today = shown.values()
+    assert today == zero and all(v["active"] and v["posts"] and v["likes"] for v in week)  # the seed ends today
+    top = data["top_posts"]
+    assert [int(p["post_id"]) for p in top] == ranked[:5] and len(top) == 5
+    with sqlite3.connect(network / "feedcore.db") as conn:
+        likes = dict(conn.execute("SELECT post_id, COUNT(*) FROM likes GROUP BY post_id").fetchall())
+    assert [p["likes"] for p in top] == [likes[int(p["post_id"])] for p in top]

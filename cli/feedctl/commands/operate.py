@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import time
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import click
@@ -32,6 +34,14 @@ __all__ = ["COMMANDS"]
     type=click.FloatRange(0, 1),
     help="Share of active users.",
 )
+@click.option(
+    "--end",
+    default=None,
+    metavar="today|YYYY-MM-DD|SECONDS",
+    help="When the network's week of posts and likes ends: 'today' (the start of the current UTC day), "
+    "a UTC date's start, or seconds since the epoch. Default: a fixed time (2026-05-28), so that "
+    "runs on different days load the same network.",
+)
 @click.option("--batch", default=2000, show_default=True, type=click.IntRange(1), help="Users per loading batch.")
 @click.option("--no-feeds", is_flag=True, help="Do not materialise the active users' feeds.")
 @click.option("--quiet", is_flag=True, help="No progress bars.")
@@ -42,6 +52,7 @@ def seed(
     posts_per_user_mean: float,
     followers_mean: float,
     active_fraction: float,
+    end: str | None,
     batch: int,
     no_feeds: bool,
     quiet: bool,
@@ -50,8 +61,13 @@ def seed(
     """Load a deterministic synthetic network: power-law followers (a few high-fan-out authors
     above FEEDCORE_PULL_THRESHOLD), skewed posts, ~10% active users whose feeds are materialised.
 
+    Active users like some of the posts of those they follow. The analytics the network
+    implies (daily signups, posts, likes, follows, active users, trending posts) are recorded
+    too, for `feedctl stats`; use --end today for a week that ends now.
+
     Idempotent: running it again with the same options skips what exists and resumes an
-    interrupted load. Writes no events; run it on a quiet platform.
+    interrupted load (--end today names the same network all day). Writes no events; run it on
+    a quiet platform.
     """
     with open_platform(create=True) as platform:
         spec = NetworkSpec(
@@ -63,6 +79,7 @@ def seed(
             pull_threshold=platform.settings.pull_threshold,
             logical_shards=platform.settings.logical_shards,
             chunk_size=batch,
+            **({} if end is None else {"end": _end(end)}),
         )
         if spec.effective_hub_fraction < 0.01:
             click.echo(
@@ -74,6 +91,21 @@ def seed(
         with ProgressBars(disable=quiet) as bars:
             report = load_network(platform, spec, progress=bars, materialise=not no_feeds)
     emit(as_json, report, lambda: table(list(report.items()), ["what", "value"]))
+
+
+def _end(value: str) -> float:
+    """Seconds since the epoch for --end: 'today', a UTC date, or seconds."""
+    if value == "today":
+        value = datetime.fromtimestamp(time.time(), UTC).date().isoformat()
+    try:
+        return float(value)
+    except ValueError:
+        pass
+    try:
+        return datetime.combine(date.fromisoformat(value), datetime.min.time(), UTC).timestamp()
+    except ValueError:
+        message = f"{value!r} is not 'today', a date (YYYY-MM-DD) or seconds"
+        raise click.BadParameter(message, param_hint="--end") from None
 
 
 def _checkout() -> Path | None:
