@@ -113,6 +113,8 @@ def test_two_users_journey(new_context, server: str, axe_source: str, screenshot
     bob.get_by_role("button", name="Follow @alice").click()
     _expect(bob.get_by_role("button", name="Unfollow @alice")).to_be_visible()
     _expect(bob.get_by_role("link", name="1 follower")).to_be_visible()
+    bob.reload()  # the follow state is the profile's own (followed_by_me)
+    _expect(bob.get_by_role("button", name="Unfollow @alice")).to_be_visible()
 
     # Alice posts text with an image: preview, upload progress, then the post
     alice.get_by_label("What's happening?").fill("Hello from Alice, with a picture")
@@ -141,6 +143,8 @@ def test_two_users_journey(new_context, server: str, axe_source: str, screenshot
     bob.get_by_role("button", name="Comment", exact=True).click()
     _expect(bob.locator("li.comment", has_text="Lovely blue!")).to_contain_text("@bob")
     _expect(bob.get_by_text("1 comment", exact=True)).to_be_visible()
+    _expect(bob.get_by_role("button", name="Like, 1 like", pressed=True)).to_be_visible()
+    bob.reload()  # the like state is the post's own (liked_by_me), not the feed's it came from
     _expect(bob.get_by_role("button", name="Like, 1 like", pressed=True)).to_be_visible()
     accessible(bob, axe_source, "post page")
     bob.screenshot(path=screenshots / "post-mobile.png", full_page=True)

@@ -8,6 +8,7 @@ import { createStore } from "../lib/store";
 import type { components, paths } from "./schema";
 
 export type User = components["schemas"]["User"];
+export type Profile = components["schemas"]["Profile"];
 export type UserCard = components["schemas"]["UserCard"];
 export type Post = components["schemas"]["Post"];
 export type FeedItem = components["schemas"]["FeedItem"];
@@ -182,16 +183,17 @@ export async function updateProfile(displayName: string, bio: string): Promise<U
   const user = await ok(api.PATCH("/v1/me", { body: { display_name: displayName, bio } }));
   const current = session.get();
   if (current) session.set({ ...current, user });
-  users.set(user.id, Promise.resolve(user));
+  users.delete(user.id);
   return user;
 }
 
 // --- users and the graph ----------------------------------------------------------------
 
-const users = new Map<string, Promise<User>>();
+const users = new Map<string, Promise<Profile>>();
 
-/** A user by id or handle; by id, remembered for the page's lifetime (comment authors). */
-export function getUser(user: string, fresh = false): Promise<User> {
+/** A user by id or handle, with whether the signed-in user follows them; by id, remembered for
+ * the page's lifetime (comment authors). */
+export function getUser(user: string, fresh = false): Promise<Profile> {
   const known = users.get(user);
   if (known && !fresh) return known;
   const loading = ok(api.GET("/v1/users/{user}", { params: { path: { user } } }));
@@ -208,21 +210,6 @@ export const following = (user: string, cursor?: string, limit?: number) =>
   ok(api.GET("/v1/users/{user}/following", { params: { path: { user }, query: { cursor, limit } } }));
 export const follow = (user: string) => ok(api.PUT("/v1/me/following/{user}", { params: { path: { user } } }));
 export const unfollow = (user: string) => ok(api.DELETE("/v1/me/following/{user}", { params: { path: { user } } }));
-
-/** Whether the signed-in user follows `userId` (the API has no direct question for it: the
- * signed-in user's following list is read, at most `pages` pages of 100). */
-export async function isFollowing(userId: string, pages = 5): Promise<boolean> {
-  const me = session.get()?.user.id;
-  if (!me) return false;
-  let cursor: string | undefined;
-  for (let page = 0; page < pages; page++) {
-    const result = await following(me, cursor, 100);
-    if (result.items.some((u) => u.id === userId)) return true;
-    if (!result.next_cursor) return false;
-    cursor = result.next_cursor;
-  }
-  return false;
-}
 
 // --- feeds, posts, likes, comments ------------------------------------------------------
 

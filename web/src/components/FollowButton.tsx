@@ -1,24 +1,25 @@
 import { useEffect, useState } from "react";
-import { follow, isFollowing, unfollow } from "../api/client";
+import { follow, unfollow } from "../api/client";
 import { InlineError } from "./Notice";
 
-/** Follow / unfollow `userId`, optimistic; `onChange(+1 | -1)` adjusts the shown follower count. */
-export function FollowButton({ userId, handle, onChange }: { userId: string; handle: string; onChange: (delta: 1 | -1) => void }) {
-  const [following, setFollowing] = useState<boolean | null>(null);
+/** Follow / unfollow `userId` (`followed`: whether the signed-in user does, as their profile
+ * says), optimistic; `onChange(+1 | -1)` adjusts the shown follower count. */
+export function FollowButton({
+  userId,
+  handle,
+  followed,
+  onChange,
+}: {
+  userId: string;
+  handle: string;
+  followed: boolean;
+  onChange: (delta: 1 | -1) => void;
+}) {
+  const [following, setFollowing] = useState(followed);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
 
-  useEffect(() => {
-    let live = true;
-    setFollowing(null);
-    isFollowing(userId).then(
-      (value) => live && setFollowing(value),
-      () => live && setFollowing(false),
-    );
-    return () => {
-      live = false;
-    };
-  }, [userId]);
+  useEffect(() => setFollowing(followed), [userId, followed]);
 
   async function toggle() {
     const was = following;
@@ -42,11 +43,11 @@ export function FollowButton({ userId, handle, onChange }: { userId: string; han
       <button
         type="button"
         className={following ? "" : "primary"}
-        aria-pressed={following ?? undefined}
-        disabled={following === null || busy}
+        aria-pressed={following}
+        disabled={busy}
         onClick={toggle}
       >
-        {following === null ? "…" : following ? `Unfollow @${handle}` : `Follow @${handle}`}
+        {following ? `Unfollow @${handle}` : `Follow @${handle}`}
       </button>
       <InlineError error={error} />
     </>

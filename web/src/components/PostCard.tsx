@@ -104,7 +104,7 @@ export function PostCard({ item, standalone = false, onChange, onDelete }: Props
             <strong>{author.display_name || author.handle}</strong> <span className="handle">@{author.handle}</span>
           </Link>
           <div className="meta">
-            {standalone ? time : <Link href={`/posts/${post.id}`} state={{ liked }} aria-label={`Open post from ${ago(post.created_at)}`}>{time}</Link>}
+            {standalone ? time : <Link href={`/posts/${post.id}`} aria-label={`Open post from ${ago(post.created_at)}`}>{time}</Link>}
             {post.edited_at && <span> · edited</span>}
           </div>
         </div>
@@ -150,7 +150,7 @@ export function PostCard({ item, standalone = false, onChange, onDelete }: Props
             <Icon name="comment" /> {item.comment_count} {item.comment_count === 1 ? "comment" : "comments"}
           </span>
         ) : (
-          <Link href={`/posts/${post.id}`} state={{ liked }} className="comments-count" data-action="open">
+          <Link href={`/posts/${post.id}`} className="comments-count" data-action="open">
             <Icon name="comment" /> {item.comment_count}{" "}
             <span className="visually-hidden">{item.comment_count === 1 ? "comment" : "comments"}</span>
           </Link>

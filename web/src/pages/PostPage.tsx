@@ -17,13 +17,6 @@ import { TextBox } from "../components/TextBox";
 import { usePaged } from "../lib/paged";
 import { useStore } from "../lib/store";
 
-/** `history.state.liked`: whether the viewer liked the post, passed along from a feed (a post
- * read on its own does not say). */
-function likedFromHistory(): boolean {
-  const state = window.history.state as { liked?: boolean } | null;
-  return state?.liked === true;
-}
-
 /** A post with its comments and a comment box. */
 export function PostPage({ id }: { id: string }) {
   const me = useStore(session)?.user;
@@ -42,7 +35,7 @@ export function PostPage({ id }: { id: string }) {
     (async () => {
       const post = await getPost(id);
       const author = await getUser(post.author_id);
-      if (live) setItem({ post, author, like_count: post.like_count, comment_count: post.comment_count, liked_by_me: likedFromHistory() });
+      if (live) setItem({ post, author, like_count: post.like_count, comment_count: post.comment_count, liked_by_me: post.liked_by_me });
     })().catch((exc: unknown) => live && setError(exc));
     return () => {
       live = false;

@@ -1,6 +1,6 @@
 import { useEffect, useState } from "react";
 import { Link } from "wouter";
-import { type User, getUser, session, userPosts } from "../api/client";
+import { type Profile as UserProfile, getUser, session, userPosts } from "../api/client";
 import { Avatar } from "../components/Avatar";
 import { FeedList } from "../components/FeedList";
 import { FollowButton } from "../components/FollowButton";
@@ -8,8 +8,8 @@ import { ErrorNotice, Loading } from "../components/Notice";
 import { usePaged } from "../lib/paged";
 import { useStore } from "../lib/store";
 
-export function useUser(handle: string): { user: User | null; error: unknown; retry: () => void; setUser: (u: User) => void } {
-  const [user, setUser] = useState<User | null>(null);
+export function useUser(handle: string): { user: UserProfile | null; error: unknown; retry: () => void; setUser: (u: UserProfile) => void } {
+  const [user, setUser] = useState<UserProfile | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [attempt, setAttempt] = useState(0);
   useEffect(() => {
@@ -28,7 +28,7 @@ export function useUser(handle: string): { user: User | null; error: unknown; re
 }
 
 /** A profile header: name, bio, counts, and follow button or a link to settings. */
-export function ProfileHeader({ user, setUser }: { user: User; setUser: (u: User) => void }) {
+export function ProfileHeader({ user, setUser }: { user: UserProfile; setUser: (u: UserProfile) => void }) {
   const me = useStore(session)?.user;
   return (
     <header className="profile">
@@ -56,7 +56,8 @@ export function ProfileHeader({ user, setUser }: { user: User; setUser: (u: User
           <FollowButton
             userId={user.id}
             handle={user.handle}
-            onChange={(delta) => setUser({ ...user, follower_count: user.follower_count + delta })}
+            followed={user.followed_by_me}
+            onChange={(delta) => setUser({ ...user, follower_count: user.follower_count + delta, followed_by_me: delta > 0 })}
           />
         )}
         {me?.id === user.id && <Link href="/settings">Edit profile</Link>}
