@@ -142,10 +142,15 @@ def test_two_users_journey(new_context, server: str, axe_source: str, screenshot
     bob.get_by_label("Write a comment").fill("Lovely blue!")
     bob.get_by_role("button", name="Comment", exact=True).click()
     _expect(bob.locator("li.comment", has_text="Lovely blue!")).to_contain_text("@bob")
+    bob.locator("li.comment").get_by_role("button", name="Edit comment").click()
+    bob.get_by_label("Edit comment").fill("Lovely blue, indeed!")
+    bob.get_by_role("button", name="Save").click()
+    _expect(bob.locator("li.comment p")).to_have_text("Lovely blue, indeed!")
     _expect(bob.get_by_text("1 comment", exact=True)).to_be_visible()
     _expect(bob.get_by_role("button", name="Like, 1 like", pressed=True)).to_be_visible()
     bob.reload()  # the like state is the post's own (liked_by_me), not the feed's it came from
     _expect(bob.get_by_role("button", name="Like, 1 like", pressed=True)).to_be_visible()
+    _expect(bob.locator("li.comment p")).to_have_text("Lovely blue, indeed!")
     accessible(bob, axe_source, "post page")
     bob.screenshot(path=screenshots / "post-mobile.png", full_page=True)
 

@@ -232,6 +232,8 @@ export const comments = (postId: string, cursor?: string) =>
   ok(api.GET("/v1/posts/{post_id}/comments", { params: { path: { post_id: postId }, query: { cursor } } }));
 export const addComment = (postId: string, text: string) =>
   ok(api.POST("/v1/posts/{post_id}/comments", { params: { path: { post_id: postId } }, body: { text } }));
+export const editComment = (commentId: string, text: string) =>
+  ok(api.PATCH("/v1/comments/{comment_id}", { params: { path: { comment_id: commentId } }, body: { text } }));
 export const deleteComment = (commentId: string) =>
   ok(api.DELETE("/v1/comments/{comment_id}", { params: { path: { comment_id: commentId } } }));
 

@@ -75,7 +75,9 @@ export function PostPage({ id }: { id: string }) {
             <CommentItem
               key={c.id}
               comment={c}
+              editable={me?.id === c.author_id}
               deletable={!!me && (me.id === c.author_id || me.id === item.author.id)}
+              onChange={(edited) => list.update((items) => items.map((x) => (x.id === edited.id ? edited : x)))}
               onDelete={(cid) => {
                 list.update((items) => items.filter((x) => x.id !== cid));
                 setItem((it) => it && { ...it, comment_count: Math.max(0, it.comment_count - 1) });
