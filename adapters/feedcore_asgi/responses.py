@@ -12,11 +12,12 @@ import msgspec
 
 from .asgi import Send
 
-__all__ = ["JSON", "Response", "encode"]
+__all__ = ["JSON", "NOSNIFF", "Response", "encode"]
 
 JSON = "application/json"
 
-_NOSNIFF = (b"x-content-type-options", b"nosniff")
+NOSNIFF = (b"x-content-type-options", b"nosniff")
+"""The header every response carries (raw ASGI)."""
 
 encode = msgspec.json.Encoder().encode
 """Compact UTF-8 JSON of a Struct (or of builtins)."""
@@ -46,8 +47,8 @@ class Response:
     async def send(self, send: Send, head: bool = False) -> None:
         """Send it; ``head`` sends the headers only (the answer to a HEAD request)."""
         raw = [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in self.headers]
-        if all(name != _NOSNIFF[0] for name, _ in raw):  # pages declare it among their headers
-            raw.append(_NOSNIFF)
+        if all(name != NOSNIFF[0] for name, _ in raw):  # pages declare it among their headers
+            raw.append(NOSNIFF)
         if self.content_type is not None:
             raw.append((b"content-type", self.content_type.encode("latin-1")))
         if self.status not in (204, 304):

@@ -88,6 +88,7 @@ def test_cors_preflight_for_a_configured_origin(app_factory: AppFactory) -> None
     )
     assert response.status_code == 200
     assert response.headers["access-control-allow-origin"] == "https://app.example"
+    assert response.headers["x-content-type-options"] == "nosniff"  # as on every response
     assert "authorization" in response.headers["access-control-allow-headers"].lower()
     assert "PATCH" in response.headers["access-control-allow-methods"]
     assert "access-control-allow-credentials" not in response.headers
@@ -101,6 +102,7 @@ def test_cors_refuses_other_origins(app_factory: AppFactory) -> None:
     )
     assert preflight.status_code == 400
     assert "access-control-allow-origin" not in preflight.headers
+    assert preflight.headers["x-content-type-options"] == "nosniff"
     response = api.get("/healthz", headers={"Origin": "https://evil.example"})
     assert "access-control-allow-origin" not in response.headers
 
