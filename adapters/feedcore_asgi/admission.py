@@ -5,7 +5,8 @@ page the caches hold costs no thread hand-off. A read that needs the store (``Wo
 and every change, runs on the app's own bounded pool of threads. A request is shed with a
 JSON 503 and ``Retry-After`` instead of being served late: when the pool already holds
 ``serve_queue`` requests, when one waited ``serve_deadline`` seconds for a thread, or while
-the event loop runs more than ``serve_max_lag`` seconds late.
+the event loop runs more than ``serve_max_lag`` seconds late at each of its last
+``_LATE_TICKS`` ticks (a standing backlog, not one pause such as a garbage collection).
 
 A route whose reads keep needing the store is no longer tried on the loop (one in
 ``_RELEARN`` still is, so it is tried again once its reads are cached).
@@ -21,7 +22,8 @@ from typing import TypeVar
 
 from prometheus_client import CollectorRegistry, Counter
 
-from feedcore import Settings, blocking
+from feedcore import Settings
+from feedcore.blocking import WouldBlock, forbidden
 from feedcore.errors import Unavailable
 
 __all__ = ["Admission", "LoopPolicy", "Overloaded"]
@@ -29,6 +31,7 @@ __all__ = ["Admission", "LoopPolicy", "Overloaded"]
 T = TypeVar("T")
 
 _TICK = 0.01
+_LATE_TICKS = 3
 _RELEARN = 32
 _WEIGHT = 0.05
 
@@ -65,8 +68,9 @@ class Admission:
         self.queue = settings.serve_queue
         self.deadline = settings.serve_deadline
         self.max_lag = settings.serve_max_lag
-        self.lag = 0.0
-        """How late the event loop ran at its last tick, in seconds (0 until :meth:`watch` runs)."""
+        self.lagging = False
+        """Whether the event loop ran more than ``max_lag`` late at each of its last ``_LATE_TICKS``
+        ticks (False until :meth:`watch` runs)."""
         self._pending = 0
         self._executor: ThreadPoolExecutor | None = None
         self.shed = Counter(
@@ -85,13 +89,13 @@ class Admission:
     async def run(self, fn: Callable[[], T], on_loop: LoopPolicy | None) -> T:
         """``fn()`` on the event loop when ``on_loop`` says it is worth trying, else (or when
         it would block) on a thread; Overloaded when the server cannot start it in time."""
-        if self.lag > self.max_lag:
+        if self.lagging:
             self._refuse("loop_lag")
         if on_loop is not None and on_loop.worth_trying():
             try:
-                with blocking.forbidden():
+                with forbidden():
                     result = fn()
-            except blocking.WouldBlock:
+            except WouldBlock:
                 on_loop.record(True)
                 self.runs.labels("loop_then_thread").inc()
             else:
@@ -130,13 +134,15 @@ class Admission:
     async def watch(self) -> None:
         """Measure how late the event loop runs, until cancelled (the app runs it from startup)."""
         loop = asyncio.get_running_loop()
+        late = 0
         try:
             while True:
                 before = loop.time()
                 await asyncio.sleep(_TICK)
-                self.lag = max(0.0, loop.time() - before - _TICK)
+                late = late + 1 if loop.time() - before - _TICK > self.max_lag else 0
+                self.lagging = late >= _LATE_TICKS
         finally:
-            self.lag = 0.0
+            self.lagging = False
 
     def close(self) -> None:
         if self._executor is not None:

@@ -113,21 +113,26 @@ def test_a_full_queue_refuses_at_once() -> None:
     assert shed(gate) == {"queue_full": 1.0}
 
 
-def test_requests_are_refused_while_the_loop_runs_late_and_served_once_it_catches_up() -> None:
+def test_requests_are_refused_while_the_loop_stays_late_and_served_once_it_catches_up() -> None:
     gate = admission(serve_max_lag=0.05)
 
-    async def scenario() -> tuple[BaseException | str, str]:
+    async def scenario() -> tuple[str, BaseException | str, str]:
         watcher = asyncio.ensure_future(gate.watch())
         await asyncio.sleep(0.03)
-        time.sleep(0.2)  # the loop is busy: nothing else runs
+        time.sleep(0.2)  # one pause (a garbage collection, say): not overload
         await asyncio.sleep(0.001)  # the watcher's overdue tick runs first
+        once = await gate.run(lambda: "served", LoopPolicy())
+        for _ in range(3):  # a standing backlog: every tick late
+            time.sleep(0.1)
+            await asyncio.sleep(0.001)
         during = (await asyncio.gather(gate.run(lambda: "served", LoopPolicy()), return_exceptions=True))[0]
         await asyncio.sleep(0.05)
         after = await gate.run(lambda: "served", LoopPolicy())
         watcher.cancel()
-        return during, after
+        return once, during, after
 
-    during, after = asyncio.run(scenario())
+    once, during, after = asyncio.run(scenario())
+    assert once == "served"
     assert isinstance(during, Overloaded) and "loop lag" in during.message
     assert after == "served"
     assert shed(gate) == {"loop_lag": 1.0}
@@ -135,11 +140,11 @@ def test_requests_are_refused_while_the_loop_runs_late_and_served_once_it_catche
 
 def test_a_refused_request_is_a_json_503_with_retry_after(app_factory: AppFactory) -> None:
     api = app_factory(serve_max_lag=0.05)
-    scheduler(api).lag = 1.0  # as measured by its watcher while the loop ran late
+    scheduler(api).lagging = True  # as its watcher finds while the loop stays late
     refused = api.get("/v1/feed")
     assert_error(refused, 503, "overloaded")
     assert refused.headers["retry-after"] == "1"
-    scheduler(api).lag = 0.0
+    scheduler(api).lagging = False
     assert 'feedcore_http_shed_total{reason="loop_lag"} 1.0' in api.get("/metrics").text.splitlines()
 
 
