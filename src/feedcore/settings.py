@@ -118,7 +118,8 @@ class Settings:
     serve_deadline: float = attrs.field(default=0.25, validator=_positive)
     """Seconds a request may wait for a thread; one that waited longer is refused (503), not started late."""
     serve_max_lag: float = attrs.field(default=0.1, validator=_positive)
-    """Seconds the event loop may run late; while it does, new requests are refused (503)."""
+    """Seconds the event loop may run late; while it stays later than this (three ticks in a
+    row), new requests are refused (503)."""
 
     inline_dispatch: bool | None = None
     """Relay and handle events in this process, in a dispatcher thread woken by each write
