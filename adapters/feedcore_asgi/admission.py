@@ -85,6 +85,8 @@ class Admission:
             ["where"],
             registry=registry,
         )
+        self._ran = {where: self.runs.labels(where) for where in ("loop", "thread", "loop_then_thread")}
+        """The runs counter of each place, bound once: every request counts one."""
 
     async def run(self, fn: Callable[[], T], on_loop: LoopPolicy | None) -> T:
         """``fn()`` on the event loop when ``on_loop`` says it is worth trying, else (or when
@@ -97,13 +99,13 @@ class Admission:
                     result = fn()
             except WouldBlock:
                 on_loop.record(True)
-                self.runs.labels("loop_then_thread").inc()
+                self._ran["loop_then_thread"].inc()
             else:
                 on_loop.record(False)
-                self.runs.labels("loop").inc()
+                self._ran["loop"].inc()
                 return result
         else:
-            self.runs.labels("thread").inc()
+            self._ran["thread"].inc()
         return await self._on_thread(fn)
 
     async def _on_thread(self, fn: Callable[[], T]) -> T:

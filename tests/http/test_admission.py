@@ -9,7 +9,7 @@ import time
 
 from feedcore_asgi.admission import Admission, LoopPolicy, Overloaded
 from feedcore_asgi.application import App
-from prometheus_client import CollectorRegistry
+from prometheus_client import CollectorRegistry, Counter
 
 from feedcore import Settings
 
@@ -27,12 +27,7 @@ def scheduler(client: TestClient) -> Admission:
 
 
 def runs(client: TestClient) -> dict[str, float]:
-    counter = scheduler(client).runs
-    return {
-        sample.labels["where"]: sample.value
-        for sample in counter.collect()[0].samples
-        if sample.name.endswith("_total")
-    }
+    return totals(scheduler(client).runs, "where")
 
 
 def test_a_cached_read_runs_on_the_loop_and_one_needing_the_store_on_a_thread(api: TestClient) -> None:
@@ -149,4 +144,9 @@ def test_a_refused_request_is_a_json_503_with_retry_after(app_factory: AppFactor
 
 
 def shed(gate: Admission) -> dict[str, float]:
-    return {s.labels["reason"]: s.value for s in gate.shed.collect()[0].samples if s.name.endswith("_total")}
+    return totals(gate.shed, "reason")
+
+
+def totals(counter: Counter, label: str) -> dict[str, float]:
+    """Each ``label`` value's total in ``counter``."""
+    return {s.labels[label]: s.value for s in counter.collect()[0].samples if s.name.endswith("_total")}
