@@ -16,6 +16,13 @@ import jsonschema_rs
 import pytest
 from feedcore_asgi import create_app
 from feedcore_asgi.application import App
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_headers_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
 
 from feedcore import Platform, Settings
 from tests.fixtures.platforms import TEST_SETTINGS
@@ -23,6 +30,14 @@ from tests.fixtures.report import Report
 from tests.http.client import ApiUser, signup
 from tests.http.conftest import TestClient, assert_statuses_documented
 
+CONFORMANCE = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_headers_conformance,
+    response_schema_conformance,
+]
+"""What every answer must be: below 500, and as the document says for its status."""
 SEED = 0
 """Every fuzz test runs derandomized, from this seed where a seed is asked for."""
 
